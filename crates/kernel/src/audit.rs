@@ -1,0 +1,76 @@
+//! The vocabulary of the audit log (*journal d'audit*): what happened, written next to the change itself.
+
+use serde::Serialize;
+
+/// An action recorded in the audit log. The code is stable (stored); the label is French (shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    Logout,
+    PasswordChanged,
+    UserCreated,
+    MembershipGranted,
+    MembershipRevoked,
+    OrganisationCreated,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 8] = [
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::Logout,
+        Self::PasswordChanged,
+        Self::UserCreated,
+        Self::MembershipGranted,
+        Self::MembershipRevoked,
+        Self::OrganisationCreated,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
+            Self::PasswordChanged => "password_changed",
+            Self::UserCreated => "user_created",
+            Self::MembershipGranted => "membership_granted",
+            Self::MembershipRevoked => "membership_revoked",
+            Self::OrganisationCreated => "organisation_created",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "Connexion réussie",
+            Self::LoginFailed => "Échec de connexion",
+            Self::Logout => "Déconnexion",
+            Self::PasswordChanged => "Mot de passe modifié",
+            Self::UserCreated => "Compte créé",
+            Self::MembershipGranted => "Rôle attribué",
+            Self::MembershipRevoked => "Rôle retiré",
+            Self::OrganisationCreated => "Organisation créée",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(action.code()), Some(action));
+        }
+        let mut codes: Vec<_> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+    }
+}

@@ -1,0 +1,13 @@
+//! The kernel: vocabulary shared by every slice of `communs`, with no I/O.
+//!
+//! Each module holds one rule or one type, with its table test next to it.
+
+pub mod audit;
+pub mod codes;
+pub mod organisation;
+pub mod role;
+pub mod slug;
+
+pub use codes::{CodeError, InseeCode, PostalCode, Siren};
+pub use organisation::OrganisationKind;
+pub use role::Role;

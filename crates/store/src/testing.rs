@@ -1,0 +1,77 @@
+//! Throw-away databases for tests. With `COMMUNS_TEST_DATABASE_URL=postgres://…` every call creates a
+//! fresh PostgreSQL database on that server; otherwise a SQLite file in a temporary directory.
+
+use crate::Db;
+use sqlx::Executor;
+
+/// A migrated, empty database that lives as long as this value (SQLite) or the server (PostgreSQL).
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        match std::env::var("COMMUNS_TEST_DATABASE_URL") {
+            Ok(server) if !server.is_empty() => Self::postgres(&server).await,
+            _ => Self::sqlite().await,
+        }
+    }
+
+    async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("communs.db").display());
+        let db = Db::connect(&url).await.expect("SQLite opens");
+        db.migrate().await.expect("migrations run");
+        Self { db, url, _dir: Some(dir) }
+    }
+
+    async fn postgres(server: &str) -> Self {
+        let admin = Db::connect(server).await.expect("test PostgreSQL server reachable");
+        let mut name_bytes = [0u8; 8];
+        getrandom::fill(&mut name_bytes).expect("randomness");
+        let name = format!("communs_test_{}", hex::encode(name_bytes));
+        admin
+            .pool()
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("CREATE DATABASE");
+        admin.close().await;
+        let (without_query, query) = match server.find('?') {
+            Some(q) => (&server[..q], &server[q..]),
+            None => (server, ""),
+        };
+        let authority_start = without_query.find("://").map_or(0, |i| i + 3);
+        let base = match without_query[authority_start..].find('/') {
+            Some(slash) => &without_query[..authority_start + slash],
+            None => without_query,
+        };
+        let url = format!("sqlite://{}", dir.path().join("communs.db").display());
+        let db = Db::connect(&url).await.expect("SQLite opens");
+        db.migrate().await.expect("migrations run");
+        Self { db, url, _dir: Some(dir) }
+    }
+
+    async fn postgres(server: &str) -> Self {
+        let admin = Db::connect(server).await.expect("test PostgreSQL server reachable");
+        let mut name_bytes = [0u8; 8];
+        getrandom::fill(&mut name_bytes).expect("randomness");
+        let name = format!("communs_test_{}", hex::encode(name_bytes));
+        admin
+            .pool()
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("CREATE DATABASE");
+        admin.close().await;
+        let base = match server.rfind('/') {
+            Some(slash) if slash > server.find("://").map_or(0, |i| i + 2) => &server[..slash],
+            _ => server,
+        };
+        let query = server.find('?').map(|q| &server[q..]).unwrap_or("");
+        let url = format!("{base}/{name}{query}");
+        let db = Db::connect(&url).await.expect("test database reachable");
+        db.migrate().await.expect("migrations run");
+        Self { db, url, _dir: None }
+    }
+}
