@@ -34,7 +34,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// SIREN: the 9-digit identifier of a legal person in the SIRENE register, whose last digit is a Luhn key.

@@ -385,6 +385,7 @@ mod xml {
         while let Some(amp) = rest.find('&') {
             out.push_str(&rest[..amp]);
             let after = &rest[amp..];
+            rest = after;
             let Some(semi) = after.find(';') else { break };
             let entity = &after[1..semi];
             let decoded = match entity {

@@ -1,0 +1,124 @@
+//! Configuration: defaults, then a TOML file (`--config` or `COMMUNS_CONFIG`), then `COMMUNS_*`
+//! environment variables (nested keys with `__`, e.g. `COMMUNS_BLOBS__BACKEND=s3`), then the
+//! command-line options.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use store::blobs::BlobConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub addr: String,
+    /// Folder of the embedded database and of the blobs on the filesystem.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; the SQLite file of `data_dir` when absent.
+    pub database_url: Option<String>,
+    pub log_format: LogFormat,
+    /// Set when the platform is served over HTTPS: cookies then carry `Secure`.
+    pub secure_cookies: bool,
+    /// Set behind a reverse proxy whose `X-Forwarded-For` is to be believed.
+    pub trust_proxy: bool,
+    /// Where documents are stored; a `blobs` folder of `data_dir` when absent.
+    #[serde(skip_serializing)]
+    pub blobs: Option<BlobConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./communs-data"),
+            database_url: None,
+            log_format: LogFormat::Text,
+            secure_cookies: false,
+            trust_proxy: false,
+            blobs: None,
+        }
+    }
+}
+
+/// Options given on the command line, which override every other source.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// TOML configuration file.
+    #[arg(long, env = "COMMUNS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Data folder (SQLite database, blobs).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user:password@host/database); SQLite in the data folder otherwise.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Log format.
+    #[arg(long, value_enum, global = true)]
+    pub log_format: Option<LogFormat>,
+}
+
+impl Config {
+    pub fn load(args: &ConfigArgs) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &args.config {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(Env::prefixed("COMMUNS_").split("__").ignore(&["config"]));
+        if let Some(dir) = &args.data_dir {
+            figment = figment.merge(Serialized::default("data_dir", dir));
+        }
+        if let Some(url) = &args.database_url {
+            figment = figment.merge(Serialized::default("database_url", url));
+        }
+        if let Some(format) = args.log_format {
+            figment = figment.merge(Serialized::default("log_format", format));
+        }
+        figment.extract()
+    }
+
+    /// The database to connect to.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("communs.db").display()),
+        }
+    }
+
+    pub fn blob_config(&self) -> BlobConfig {
+        self.blobs.clone().unwrap_or_else(|| BlobConfig::Filesystem { root: self.data_dir.join("blobs") })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("communs.toml", "addr = \"0.0.0.0:9000\"\ndata_dir = \"/srv/communs\"\n[blobs]\nbackend = \"filesystem\"\nroot = \"/srv/blobs\"\n")?;
+            jail.set_env("COMMUNS_TRUST_PROXY", "true");
+            let args = ConfigArgs { config: Some("communs.toml".into()), database_url: Some("postgres://db/communs".into()), ..ConfigArgs::default() };
+            let config = Config::load(&args)?;
+            assert_eq!(config.addr, "0.0.0.0:9000");
+            assert!(config.trust_proxy);
+            assert_eq!(config.database_url(), "postgres://db/communs");
+            assert!(matches!(config.blob_config(), BlobConfig::Filesystem { root } if root == Path::new("/srv/blobs")));
+            Ok(())
+        });
+        let config = Config::load(&ConfigArgs { data_dir: Some("/tmp/x".into()), ..ConfigArgs::default() }).unwrap();
+        assert_eq!(config.database_url(), "sqlite:///tmp/x/communs.db");
+    }
+}

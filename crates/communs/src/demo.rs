@@ -1,0 +1,68 @@
+//! The demo data set, shipped inside the binary: Montpellier Méditerranée Métropole, its 31 communes
+//! (INSEE code, SIREN, postal codes, 2019 population), the CCAS of Baillargues, and demo accounts.
+
+use identity::import::{ImportError, import_organisations};
+use identity::service::{self, Actor};
+use identity::IdentityError;
+use kernel::Role;
+use store::{Db, OrgScope};
+
+/// The organisations of the demo, in the import format of `communs admin import-organisations`.
+pub const ORGANISATIONS_CSV: &str = include_str!("../../../data/organisations.csv");
+
+/// Password of every demo account. The demo is for trying the platform out, never for real data.
+pub const DEMO_PASSWORD: &str = "communs-demo-2026";
+
+/// A demo account: e-mail, name, platform administrator, and its role in one organisation.
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub platform_admin: bool,
+    pub organisation_slug: &'static str,
+    pub role: Role,
+}
+
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { email: "dsi@montpellier3m.demo.communs.fr", name: "Équipe DSI de la Métropole", platform_admin: true, organisation_slug: "montpellier-mediterranee-metropole", role: Role::OrgAdmin },
+    DemoAccount { email: "admin@juvignac.demo.communs.fr", name: "Claire Martin (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::OrgAdmin },
+    DemoAccount { email: "agent@juvignac.demo.communs.fr", name: "Karim Benali (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::Agent },
+    DemoAccount { email: "elu@juvignac.demo.communs.fr", name: "Sophie Garcia (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::Elected },
+    DemoAccount { email: "admin@lattes.demo.communs.fr", name: "Paul Roux (Lattes)", platform_admin: false, organisation_slug: "lattes", role: Role::OrgAdmin },
+    DemoAccount { email: "admin@ccas-baillargues.demo.communs.fr", name: "Nadia Lopez (CCAS de Baillargues)", platform_admin: false, organisation_slug: "ccas-baillargues", role: Role::OrgAdmin },
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("la plateforme contient déjà des organisations : les données de démonstration ne se chargent que dans une base vide")]
+    NotEmpty,
+    #[error("données de démonstration, {0}")]
+    Import(#[from] ImportError),
+    #[error("compte de démonstration : {0}")]
+    Account(#[from] IdentityError),
+}
+
+/// Loads the demo data set into an empty database.
+pub async fn load(db: &Db) -> Result<(), DemoError> {
+    if service::organisation_count(db).await? > 0 {
+        return Err(DemoError::NotEmpty);
+    }
+    import_organisations(db, Actor::cli(), ORGANISATIONS_CSV).await?;
+    for account in ACCOUNTS {
+        let organisation = service::organisation_by_slug(db, account.organisation_slug)
+            .await?
+            .ok_or_else(|| IdentityError::NotFound(format!("organisation {}", account.organisation_slug)))?;
+        let role = Some((OrgScope::granted(organisation.id), account.role));
+        service::create_account(db, account.email, account.name, DEMO_PASSWORD, account.platform_admin, role).await?;
+    }
+    Ok(())
+}
+
+/// The demo accounts, as printed at start-up.
+pub fn accounts_notice() -> String {
+    let mut out = format!("Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :\n");
+    for a in ACCOUNTS {
+        let admin = if a.platform_admin { ", administrateur de la plateforme" } else { "" };
+        out.push_str(&format!("  {:<42} {} — {} de /{}/{admin}\n", a.email, a.name, a.role.label(), a.organisation_slug));
+    }
+    out
+}

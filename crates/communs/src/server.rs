@@ -1,0 +1,128 @@
+//! Opening the platform's resources and serving HTTP until asked to stop.
+
+use crate::config::{Config, LogFormat};
+use anyhow::Context;
+use std::sync::Arc;
+use std::time::Duration;
+use store::jobs::{self, NewJob, Worker};
+use store::{Db, blobs::BlobStore, redact};
+use tokio::sync::watch;
+use web::AppState;
+use web::state::WebSettings;
+
+/// Job kind of the housekeeping of sessions and login failures.
+pub const PURGE_SESSIONS_JOB: &str = "maintenance.purge_sessions";
+/// How often the housekeeping runs.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COMMUNS_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// Connects to the database of the configuration and applies its migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(config.data_dir())
+            .with_context(|| format!("impossible de créer le dossier de données {}", config.data_dir().display()))?;
+    }
+    let db = Db::connect(&url).await.with_context(|| format!("impossible de joindre la base de données {}", redact(&url)))?;
+    db.migrate().await.context("impossible d'appliquer les migrations de la base de données")?;
+    Ok(db)
+}
+
+/// The shared state of the HTTP application.
+pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
+    let blobs = BlobStore::open(config.blob_config()).await.context("impossible d'ouvrir le stockage des documents")?;
+    let secret = identity::service::csrf_secret(&db).await?;
+    Ok(AppState {
+        db,
+        blobs,
+        metrics: Arc::default(),
+        settings: Arc::new(WebSettings { secret, secure_cookies: config.secure_cookies, trust_proxy: config.trust_proxy }),
+    })
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes the requests and the job in progress.
+pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("impossible d'écouter sur {}", config.addr))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = Worker::new(format!("{}-{}", hostname(), std::process::id())).handle(PURGE_SESSIONS_JOB, {
+        let db = state.db.clone();
+        move |_payload| {
+            let db = db.clone();
+            async move { identity::service::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string()) }
+        }
+    });
+    let worker_task = tokio::spawn(worker.run(state.db.clone(), stop_rx.clone()));
+    let scheduler_task = tokio::spawn(schedule_housekeeping(state.db.clone(), stop_rx));
+    let app = crate::app::router(state);
+    let local = listener.local_addr()?;
+    println!("communs écoute sur http://{local}/");
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop_tx.send(true);
+    let _ = tokio::join!(worker_task, scheduler_task);
+    tracing::info!("communs arrêté proprement");
+    Ok(())
+}
+
+/// Enqueues the housekeeping once per period. The idempotency key names the period, so several nodes
+/// enqueue it once between them.
+async fn schedule_housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
+    loop {
+        let slot = store::clock::now_millis() / PURGE_EVERY.as_millis() as i64;
+        let job = NewJob::new(PURGE_SESSIONS_JOB, serde_json::json!({})).idempotency_key(format!("{PURGE_SESSIONS_JOB}:{slot}")).max_attempts(3);
+        let result = async {
+            let mut tx = db.begin().await?;
+            jobs::enqueue(&mut tx, job).await?;
+            tx.commit().await?;
+            Ok::<_, store::StoreError>(())
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(%error, "could not schedule housekeeping");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PURGE_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "communs".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("arrêt demandé : fin des requêtes en cours");
+}
