@@ -54,13 +54,7 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
         .await
         .with_context(|| format!("impossible d'écouter sur {}", config.addr))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = Worker::new(format!("{}-{}", hostname(), std::process::id())).handle(PURGE_SESSIONS_JOB, {
-        let db = state.db.clone();
-        move |_payload| {
-            let db = db.clone();
-            async move { identity::service::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string()) }
-        }
-    });
+    let worker = job_worker(&state.db);
     let worker_task = tokio::spawn(worker.run(state.db.clone(), stop_rx.clone()));
     let scheduler_task = tokio::spawn(schedule_housekeeping(state.db.clone(), stop_rx));
     let app = crate::app::router(state);
@@ -76,6 +70,17 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
     let _ = tokio::join!(worker_task, scheduler_task);
     tracing::info!("communs arrêté proprement");
     Ok(())
+}
+
+/// The worker of this node, with the handlers of every job kind.
+pub fn job_worker(db: &Db) -> Worker {
+    Worker::new(format!("{}-{}", hostname(), std::process::id())).handle(PURGE_SESSIONS_JOB, {
+        let db = db.clone();
+        move |_payload| {
+            let db = db.clone();
+            async move { identity::service::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string()) }
+        }
+    })
 }
 
 /// Enqueues the housekeeping once per period. The idempotency key names the period, so several nodes

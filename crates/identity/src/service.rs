@@ -231,11 +231,12 @@ pub async fn add_member(db: &Db, actor: Actor<'_>, scope: OrgScope, new: &NewMem
 /// Withdraws a role. The last administrator of an organisation keeps theirs.
 pub async fn revoke_member(db: &Db, actor: Actor<'_>, scope: OrgScope, user_id: i64, role: Role) -> Result<(), IdentityError> {
     let mut tx = db.begin().await?;
-    if role == Role::OrgAdmin && sql::count_admins(&mut tx, scope).await? <= 1 {
-        return Err(IdentityError::Conflict("l'organisation doit garder au moins un administrateur".into()));
-    }
     if !sql::revoke(&mut tx, scope, user_id, role).await? {
         return Err(IdentityError::NotFound("ce rôle n'est pas attribué dans cette organisation".into()));
+    }
+    // Dropping `tx` without commit rolls the withdrawal back.
+    if role == Role::OrgAdmin && sql::count_admins(&mut tx, scope).await? == 0 {
+        return Err(IdentityError::Conflict("l'organisation doit garder au moins un administrateur".into()));
     }
     let target = format!("user:{user_id}");
     audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::MembershipRevoked, &target, json!({ "role": role.code() }))).await?;

@@ -38,40 +38,40 @@ impl TestDb {
             .await
             .expect("CREATE DATABASE");
         admin.close().await;
-        let (without_query, query) = match server.find('?') {
-            Some(q) => (&server[..q], &server[q..]),
-            None => (server, ""),
-        };
-        let authority_start = without_query.find("://").map_or(0, |i| i + 3);
-        let base = match without_query[authority_start..].find('/') {
-            Some(slash) => &without_query[..authority_start + slash],
-            None => without_query,
-        };
-        let url = format!("sqlite://{}", dir.path().join("communs.db").display());
-        let db = Db::connect(&url).await.expect("SQLite opens");
-        db.migrate().await.expect("migrations run");
-        Self { db, url, _dir: Some(dir) }
-    }
-
-    async fn postgres(server: &str) -> Self {
-        let admin = Db::connect(server).await.expect("test PostgreSQL server reachable");
-        let mut name_bytes = [0u8; 8];
-        getrandom::fill(&mut name_bytes).expect("randomness");
-        let name = format!("communs_test_{}", hex::encode(name_bytes));
-        admin
-            .pool()
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("CREATE DATABASE");
-        admin.close().await;
-        let base = match server.rfind('/') {
-            Some(slash) if slash > server.find("://").map_or(0, |i| i + 2) => &server[..slash],
-            _ => server,
-        };
-        let query = server.find('?').map(|q| &server[q..]).unwrap_or("");
-        let url = format!("{base}/{name}{query}");
+        let url = database_url(server, &name);
         let db = Db::connect(&url).await.expect("test database reachable");
         db.migrate().await.expect("migrations run");
         Self { db, url, _dir: None }
+    }
+}
+
+/// The URL of database `name` on the server of `server_url` (same credentials and options).
+fn database_url(server_url: &str, name: &str) -> String {
+    let (without_query, query) = match server_url.find('?') {
+        Some(q) => (&server_url[..q], &server_url[q..]),
+        None => (server_url, ""),
+    };
+    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
+    let base = match without_query[authority_start..].find('/') {
+        Some(slash) => &without_query[..authority_start + slash],
+        None => without_query,
+    };
+    format!("{base}/{name}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+
+    #[test]
+    fn database_url_table() {
+        let cases = [
+            ("postgres://u:p@localhost/postgres", "postgres://u:p@localhost/t1"),
+            ("postgres://u:p@localhost:5432", "postgres://u:p@localhost:5432/t1"),
+            ("postgres://u@h/db?sslmode=disable", "postgres://u@h/t1?sslmode=disable"),
+        ];
+        for (server, expected) in cases {
+            assert_eq!(database_url(server, "t1"), expected);
+        }
     }
 }

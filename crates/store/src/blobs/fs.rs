@@ -9,7 +9,10 @@ use std::time::{Duration, SystemTime};
 use futures::Stream;
 use sha2::{Digest, Sha256};
 
-use super::{BlobError, BlobPage, BlobRef, CHUNK, TempFile, hash_reader, is_valid_key, join_error, read_full, spool};
+use super::{
+    BlobError, BlobPage, BlobRef, CHUNK, TempFile, hash_reader, is_valid_key, join_error,
+    read_full, spool,
+};
 
 /// Temporary files older than this are leftovers of a crash, removed when the store opens.
 const STALE_TEMP: Duration = Duration::from_secs(24 * 3600);
@@ -41,7 +44,10 @@ impl FsBackend {
 
     /// Blocking context for the closures below (paths are cheap to clone).
     fn paths(&self) -> Paths {
-        Paths { root: self.root.clone(), tmp: self.tmp.clone() }
+        Paths {
+            root: self.root.clone(),
+            tmp: self.tmp.clone(),
+        }
     }
 
     pub(super) async fn put(&self, content: Vec<u8>) -> Result<BlobRef, BlobError> {
@@ -50,7 +56,10 @@ impl FsBackend {
             let blob = BlobRef::of(&content);
             let target = paths.target(&blob.sha256);
             if fs::metadata(&target).is_ok_and(|m| m.is_file() && m.len() == blob.size) {
-                return Ok(blob); // already stored
+                // Already stored. The fsync makes sure that a concurrent writer's rename is durable
+                // before this put is acknowledged too.
+                paths.sync_parents(&blob.sha256)?;
+                return Ok(blob);
             }
             let (mut file, temp) = TempFile::create_in(&paths.tmp)?;
             file.write_all(&content)?;
@@ -81,7 +90,10 @@ impl FsBackend {
             }
             file.sync_all()?;
             drop(file);
-            let blob = BlobRef { sha256: hex::encode(hasher.finalize()), size };
+            let blob = BlobRef {
+                sha256: hex::encode(hasher.finalize()),
+                size,
+            };
             paths.persist(temp, &blob.sha256)?;
             Ok(blob)
         })
@@ -150,7 +162,11 @@ impl FsBackend {
         .await
     }
 
-    pub(super) async fn list_page(&self, start_after: Option<&str>, limit: usize) -> Result<BlobPage, BlobError> {
+    pub(super) async fn list_page(
+        &self,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> Result<BlobPage, BlobError> {
         let root = self.root.clone();
         let after = start_after.unwrap_or("").to_owned();
         blocking(move || list_page(&root, &after, limit)).await
@@ -175,9 +191,14 @@ impl Paths {
         ensure_dir(&level2)?;
         fs::rename(temp.path(), level2.join(key))?;
         temp.keep();
-        // The new name, and the fan-out directories that may have just been created (fsync of a directory
-        // that did not change is cheap).
-        sync_dir(&level2)?;
+        self.sync_parents(key)
+    }
+
+    /// Fsyncs the directory of a blob and its parents, i.e. its name and the fan-out directories that
+    /// may have just been created (the fsync of a directory that did not change is cheap).
+    fn sync_parents(&self, key: &str) -> io::Result<()> {
+        let level1 = self.root.join(&key[..2]);
+        sync_dir(&level1.join(&key[2..4]))?;
         sync_dir(&level1)?;
         sync_dir(&self.root)
     }
@@ -196,7 +217,11 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 fn not_found(e: io::Error, key: &str) -> BlobError {
-    if e.kind() == io::ErrorKind::NotFound { BlobError::NotFound(key.to_owned()) } else { BlobError::Io(e) }
+    if e.kind() == io::ErrorKind::NotFound {
+        BlobError::NotFound(key.to_owned())
+    } else {
+        BlobError::Io(e)
+    }
 }
 
 async fn blocking<T, F>(f: F) -> Result<T, BlobError>
@@ -208,7 +233,9 @@ where
 }
 
 fn remove_stale_temporaries(tmp: &Path) {
-    let Ok(entries) = fs::read_dir(tmp) else { return };
+    let Ok(entries) = fs::read_dir(tmp) else {
+        return;
+    };
     let now = SystemTime::now();
     for entry in entries.flatten() {
         let stale = entry

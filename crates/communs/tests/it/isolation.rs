@@ -1,0 +1,153 @@
+//! Tenant isolation, route by route: a person of Juvignac gets 403 or 404 and none of Lattes' data on
+//! every route of Lattes, and changes nothing there.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+
+/// Every page route that belongs to one organisation, with the method and a valid form body.
+const ORG_PAGES: &[(&str, &str, &[(&str, &str)])] = &[
+    ("GET", "/{slug}/", &[]),
+    ("GET", "/{slug}/utilisateurs", &[]),
+    ("POST", "/{slug}/utilisateurs", &[("email", "intrus@juvignac.fr"), ("display_name", "Intrus"), ("role", "org_admin")]),
+    ("POST", "/{slug}/utilisateurs/{user_id}/retrait", &[("role", "org_admin")]),
+    ("GET", "/{slug}/journal", &[]),
+];
+
+/// What Lattes' pages and API would reveal: its people.
+const LATTES_SECRETS: &[&str] = &["admin@lattes.demo.communs.fr", "Paul Roux"];
+
+/// Counts of the rows an intruder could try to change: (memberships, users, audit events other than logins).
+async fn snapshot(app: &TestApp) -> (i64, i64, i64) {
+    (
+        app.count("SELECT COUNT(*) FROM memberships").await,
+        app.count("SELECT COUNT(*) FROM users").await,
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action <> 'login_succeeded'").await,
+    )
+}
+
+fn assert_denied(response: &TestResponse, what: &str) {
+    assert!(
+        response.status == StatusCode::FORBIDDEN || response.status == StatusCode::NOT_FOUND,
+        "{what}: expected 403/404, got {} {}",
+        response.status,
+        response.body
+    );
+    for secret in LATTES_SECRETS {
+        assert!(!response.body.contains(secret), "{what} leaks {secret}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_of_another_organisation_is_closed() {
+    let app = TestApp::demo().await;
+    let lattes_admin = app.count("SELECT id FROM users WHERE email = 'admin@lattes.demo.communs.fr'").await.to_string();
+    for intruder in [JUVIGNAC_ADMIN, JUVIGNAC_AGENT, JUVIGNAC_ELECTED] {
+        let mut client = app.signed_in(intruder).await;
+        client.get("/juvignac/").await; // a page of their own, for a valid CSRF token
+        let before = snapshot(&app).await;
+        for (method, template, form) in ORG_PAGES {
+            let path = template.replace("{slug}", "lattes").replace("{user_id}", &lattes_admin);
+            let response = match *method {
+                "GET" => client.get(&path).await,
+                _ => client.post_form(&path, form).await,
+            };
+            assert_denied(&response, &format!("{intruder} {method} {path}"));
+        }
+        assert_eq!(snapshot(&app).await, before, "{intruder} changed Lattes' data");
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_of_another_organisation_is_closed() {
+    let app = TestApp::demo().await;
+    let document = app.client().get("/api/v1/openapi.json").await.json();
+    let paths = document["paths"].as_object().unwrap();
+    let scoped: Vec<(&String, &serde_json::Map<String, serde_json::Value>)> = paths
+        .iter()
+        .filter(|(path, _)| path.contains("{slug}/"))
+        .map(|(path, item)| (path, item.as_object().unwrap()))
+        .collect();
+    assert!(scoped.len() >= 2, "the OpenAPI document lists the organisation routes");
+    let mut client = app.signed_in(JUVIGNAC_ADMIN).await;
+    let before = snapshot(&app).await;
+    let mut walked = 0;
+    for (template, item) in scoped {
+        let path = template.replace("{slug}", "lattes");
+        for method in item.keys() {
+            let response = match method.as_str() {
+                "get" => client.get(&path).await,
+                "post" => client.send_json(Method::POST, &path, r#"{"email":"intrus@juvignac.fr","display_name":"Intrus","role":"org_admin"}"#).await,
+                "delete" => client.request(Method::DELETE, &path, None, Vec::new()).await,
+                other => panic!("method {other} of {template} not walked: add it here"),
+            };
+            assert_denied(&response, &format!("{method} {path}"));
+            assert_eq!(response.content_type(), "application/problem+json", "{method} {path}");
+            walked += 1;
+        }
+    }
+    assert!(walked >= 3);
+    assert_eq!(snapshot(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_role_elsewhere_cannot_be_withdrawn_through_ones_own_organisation() {
+    let app = TestApp::demo().await;
+    let lattes_admin = app.count("SELECT id FROM users WHERE email = 'admin@lattes.demo.communs.fr'").await;
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    juvignac.get("/juvignac/utilisateurs").await;
+    let before = snapshot(&app).await;
+    let response = juvignac.post_form(&format!("/juvignac/utilisateurs/{lattes_admin}/retrait"), &[("role", "org_admin")]).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&app).await, before);
+}
+
+#[tokio::test]
+async fn agents_and_elected_members_do_not_administer_their_own_organisation() {
+    let app = TestApp::demo().await;
+    for person in [JUVIGNAC_AGENT, JUVIGNAC_ELECTED] {
+        let mut client = app.signed_in(person).await;
+        assert_eq!(client.get("/juvignac/").await.status, StatusCode::OK);
+        for path in ["/juvignac/utilisateurs", "/juvignac/journal"] {
+            assert_eq!(client.get(path).await.status, StatusCode::FORBIDDEN, "{person} {path}");
+        }
+        for path in ["/api/v1/organisations/juvignac/members", "/api/v1/organisations/juvignac/audit-events"] {
+            assert_eq!(client.get(path).await.status, StatusCode::FORBIDDEN, "{person} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn signed_out_visitors_see_no_member_data() {
+    let app = TestApp::demo().await;
+    let mut visitor = app.client();
+    for (method, template, _) in ORG_PAGES.iter().filter(|(m, _, _)| *m == "GET") {
+        let response = visitor.get(&template.replace("{slug}", "lattes")).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{method} {template}");
+        assert!(response.location().starts_with("/connexion?suivant="));
+    }
+    for path in ["/api/v1/organisations/lattes/members", "/api/v1/organisations/lattes/audit-events"] {
+        assert_eq!(visitor.get(path).await.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_platform_administrator_reaches_every_organisation() {
+    let app = TestApp::demo().await;
+    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
+    for path in ["/lattes/", "/lattes/utilisateurs", "/juvignac/journal", "/api/v1/organisations/lattes/members"] {
+        assert_eq!(dsi.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}
+
+/// The storage layer itself: a query scoped to Juvignac never returns Lattes' rows.
+#[tokio::test]
+async fn scoped_storage_queries_stay_in_their_organisation() {
+    let app = TestApp::demo().await;
+    let juvignac = identity::service::organisation_by_slug(&app.db, "juvignac").await.unwrap().unwrap();
+    let members = identity::service::members(&app.db, store::OrgScope::granted(juvignac.id)).await.unwrap();
+    assert_eq!(members.len(), 3);
+    assert!(members.iter().all(|m| m.email.ends_with("@juvignac.demo.communs.fr")));
+    let events = store::audit::list(&app.db, store::OrgScope::granted(juvignac.id), 100, None).await.unwrap();
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| !e.target.contains("lattes")));
+}

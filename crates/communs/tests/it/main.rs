@@ -1,0 +1,10 @@
+//! Integration tests of the whole application through HTTP, on SQLite or on the PostgreSQL server of
+//! `COMMUNS_TEST_DATABASE_URL` (each test gets a fresh database).
+
+mod auth;
+mod cli;
+mod isolation;
+mod members;
+mod ops;
+mod organisations;
+mod support;

@@ -1,0 +1,191 @@
+//! A test kit: the real application on a throw-away database, and a client that keeps cookies and
+//! reads the CSRF token of the pages it is shown, like a browser.
+
+use axum::Router;
+use axum::body::Body;
+use axum::Extension;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use store::Db;
+use store::testing::TestDb;
+use tower::ServiceExt;
+
+pub const DEMO_PASSWORD: &str = communs::demo::DEMO_PASSWORD;
+pub const JUVIGNAC_ADMIN: &str = "admin@juvignac.demo.communs.fr";
+pub const JUVIGNAC_AGENT: &str = "agent@juvignac.demo.communs.fr";
+pub const JUVIGNAC_ELECTED: &str = "elu@juvignac.demo.communs.fr";
+pub const LATTES_ADMIN: &str = "admin@lattes.demo.communs.fr";
+pub const PLATFORM_ADMIN: &str = "dsi@montpellier3m.demo.communs.fr";
+
+pub struct TestApp {
+    pub db: Db,
+    router: Router,
+    _database: TestDb,
+    _blobs: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// The application on an empty, migrated database.
+    pub async fn empty() -> Self {
+        let database = TestDb::new().await;
+        let blobs = tempfile::tempdir().unwrap();
+        let config = communs::config::Config {
+            data_dir: blobs.path().to_path_buf(),
+            database_url: Some(database.url.clone()),
+            ..communs::config::Config::default()
+        };
+        let state = communs::server::app_state(&config, database.db.clone()).await.unwrap();
+        let router = communs::app::router(state);
+        Self { db: database.db.clone(), router, _database: database, _blobs: blobs }
+    }
+
+    /// The application with the demo data set.
+    pub async fn demo() -> Self {
+        let app = Self::empty().await;
+        communs::demo::load(&app.db).await.unwrap();
+        app
+    }
+
+    /// A browser coming from `ip`.
+    pub fn client_from(&self, ip: [u8; 4]) -> Client {
+        let addr = SocketAddr::from((ip, 40000));
+        // As the real server does with `into_make_service_with_connect_info`.
+        Client { router: self.router.clone().layer(Extension(ConnectInfo(addr))), cookies: HashMap::new(), csrf: None, headers: Vec::new() }
+    }
+
+    pub fn client(&self) -> Client {
+        self.client_from([127, 0, 0, 1])
+    }
+
+    /// A browser signed in as `email` with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.client();
+        let response = client.login(email, DEMO_PASSWORD).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "login of {email}: {}", response.body);
+        client
+    }
+
+    pub async fn count(&self, table_sql: &'static str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(table_sql).fetch_one(self.db.pool()).await.unwrap().get::<i64, _>(0)
+    }
+}
+
+pub struct Client {
+    router: Router,
+    cookies: HashMap<String, String>,
+    /// The CSRF token of the last page that had a form.
+    csrf: Option<String>,
+    headers: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Client {
+    pub async fn request(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(*name, *value);
+        }
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = self.router.clone().oneshot(builder.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        if let Some(token) = csrf_in(&body) {
+            self.csrf = Some(token);
+        }
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.request(Method::GET, path, None, Vec::new()).await
+    }
+
+    /// Posts a form with the CSRF token of the last page seen (as a browser would).
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_form_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        self.request(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes()).await
+    }
+
+    pub async fn send_json(&mut self, method: Method, path: &str, body: &str) -> TestResponse {
+        self.request(method, path, Some("application/json"), body.as_bytes().to_vec()).await
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
+        self.get("/connexion").await;
+        self.post_form("/connexion", &[("email", email), ("password", password), ("next", "")]).await
+    }
+
+    /// Sends this header with every further request.
+    pub fn extra_header(&mut self, name: &'static str, value: &'static str) {
+        self.headers.push((name, value));
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.contains_key(name)
+    }
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')?;
+    Some(body[start..start + end].to_string()).filter(|t| !t.is_empty())
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
