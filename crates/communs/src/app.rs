@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::{from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::time::Duration;
@@ -49,7 +49,10 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = identity::http::ApiDoc::openapi();
     doc.info.title = "communs".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
-    doc.info.description = Some("API des services numériques mutualisés : organisations, comptes et rôles. Erreurs au format application/problem+json (RFC 9457).".into());
+    doc.info.description = Some(
+        "API des services numériques mutualisés : organisations, comptes et rôles. Erreurs au format application/problem+json (RFC 9457)."
+            .into(),
+    );
     doc
 }
 

@@ -66,7 +66,7 @@ pub struct ConfigArgs {
 }
 
 impl Config {
-    pub fn load(args: &ConfigArgs) -> Result<Self, figment::Error> {
+    pub fn load(args: &ConfigArgs) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = &args.config {
             figment = figment.merge(Toml::file_exact(path));
@@ -81,7 +81,7 @@ impl Config {
         if let Some(format) = args.log_format {
             figment = figment.merge(Serialized::default("log_format", format));
         }
-        figment.extract()
+        figment.extract().map_err(Box::new)
     }
 
     /// The database to connect to.
@@ -106,12 +106,20 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure returns its own error type
     fn defaults_and_overrides() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("communs.toml", "addr = \"0.0.0.0:9000\"\ndata_dir = \"/srv/communs\"\n[blobs]\nbackend = \"filesystem\"\nroot = \"/srv/blobs\"\n")?;
+            jail.create_file(
+                "communs.toml",
+                "addr = \"0.0.0.0:9000\"\ndata_dir = \"/srv/communs\"\n[blobs]\nbackend = \"filesystem\"\nroot = \"/srv/blobs\"\n",
+            )?;
             jail.set_env("COMMUNS_TRUST_PROXY", "true");
-            let args = ConfigArgs { config: Some("communs.toml".into()), database_url: Some("postgres://db/communs".into()), ..ConfigArgs::default() };
-            let config = Config::load(&args)?;
+            let args = ConfigArgs {
+                config: Some("communs.toml".into()),
+                database_url: Some("postgres://db/communs".into()),
+                ..ConfigArgs::default()
+            };
+            let config = Config::load(&args).map_err(|e| *e)?;
             assert_eq!(config.addr, "0.0.0.0:9000");
             assert!(config.trust_proxy);
             assert_eq!(config.database_url(), "postgres://db/communs");

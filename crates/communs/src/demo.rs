@@ -1,9 +1,9 @@
 //! The demo data set, shipped inside the binary: Montpellier Méditerranée Métropole, its 31 communes
 //! (INSEE code, SIREN, postal codes, 2019 population), the CCAS of Baillargues, and demo accounts.
 
+use identity::IdentityError;
 use identity::import::{ImportError, import_organisations};
 use identity::service::{self, Actor};
-use identity::IdentityError;
 use kernel::Role;
 use store::{Db, OrgScope};
 
@@ -23,12 +23,48 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { email: "dsi@montpellier3m.demo.communs.fr", name: "Équipe DSI de la Métropole", platform_admin: true, organisation_slug: "montpellier-mediterranee-metropole", role: Role::OrgAdmin },
-    DemoAccount { email: "admin@juvignac.demo.communs.fr", name: "Claire Martin (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::OrgAdmin },
-    DemoAccount { email: "agent@juvignac.demo.communs.fr", name: "Karim Benali (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::Agent },
-    DemoAccount { email: "elu@juvignac.demo.communs.fr", name: "Sophie Garcia (Juvignac)", platform_admin: false, organisation_slug: "juvignac", role: Role::Elected },
-    DemoAccount { email: "admin@lattes.demo.communs.fr", name: "Paul Roux (Lattes)", platform_admin: false, organisation_slug: "lattes", role: Role::OrgAdmin },
-    DemoAccount { email: "admin@ccas-baillargues.demo.communs.fr", name: "Nadia Lopez (CCAS de Baillargues)", platform_admin: false, organisation_slug: "ccas-baillargues", role: Role::OrgAdmin },
+    DemoAccount {
+        email: "dsi@montpellier3m.demo.communs.fr",
+        name: "Équipe DSI de la Métropole",
+        platform_admin: true,
+        organisation_slug: "montpellier-mediterranee-metropole",
+        role: Role::OrgAdmin,
+    },
+    DemoAccount {
+        email: "admin@juvignac.demo.communs.fr",
+        name: "Claire Martin (Juvignac)",
+        platform_admin: false,
+        organisation_slug: "juvignac",
+        role: Role::OrgAdmin,
+    },
+    DemoAccount {
+        email: "agent@juvignac.demo.communs.fr",
+        name: "Karim Benali (Juvignac)",
+        platform_admin: false,
+        organisation_slug: "juvignac",
+        role: Role::Agent,
+    },
+    DemoAccount {
+        email: "elu@juvignac.demo.communs.fr",
+        name: "Sophie Garcia (Juvignac)",
+        platform_admin: false,
+        organisation_slug: "juvignac",
+        role: Role::Elected,
+    },
+    DemoAccount {
+        email: "admin@lattes.demo.communs.fr",
+        name: "Paul Roux (Lattes)",
+        platform_admin: false,
+        organisation_slug: "lattes",
+        role: Role::OrgAdmin,
+    },
+    DemoAccount {
+        email: "admin@ccas-baillargues.demo.communs.fr",
+        name: "Nadia Lopez (CCAS de Baillargues)",
+        platform_admin: false,
+        organisation_slug: "ccas-baillargues",
+        role: Role::OrgAdmin,
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -125,7 +125,9 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Backup { out } => {
             let db = server::open_database(&config).await?;
             if db.backend() == Backend::Postgres {
-                anyhow::bail!("la sauvegarde intégrée concerne SQLite ; pour PostgreSQL, utilisez pg_dump (par exemple : pg_dump --format=custom --file=communs.dump \"$COMMUNS_DATABASE_URL\")");
+                anyhow::bail!(
+                    "la sauvegarde intégrée concerne SQLite ; pour PostgreSQL, utilisez pg_dump (par exemple : pg_dump --format=custom --file=communs.dump \"$COMMUNS_DATABASE_URL\")"
+                );
             }
             if out.exists() {
                 anyhow::bail!("{} existe déjà : choisissez un autre fichier", out.display());

@@ -50,9 +50,8 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
 
 /// Serves until SIGINT or SIGTERM, then finishes the requests and the job in progress.
 pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(&config.addr)
-        .await
-        .with_context(|| format!("impossible d'écouter sur {}", config.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("impossible d'écouter sur {}", config.addr))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = job_worker(&state.db);
     let worker_task = tokio::spawn(worker.run(state.db.clone(), stop_rx.clone()));
@@ -88,7 +87,8 @@ pub fn job_worker(db: &Db) -> Worker {
 async fn schedule_housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
     loop {
         let slot = store::clock::now_millis() / PURGE_EVERY.as_millis() as i64;
-        let job = NewJob::new(PURGE_SESSIONS_JOB, serde_json::json!({})).idempotency_key(format!("{PURGE_SESSIONS_JOB}:{slot}")).max_attempts(3);
+        let job =
+            NewJob::new(PURGE_SESSIONS_JOB, serde_json::json!({})).idempotency_key(format!("{PURGE_SESSIONS_JOB}:{slot}")).max_attempts(3);
         let result = async {
             let mut tx = db.begin().await?;
             jobs::enqueue(&mut tx, job).await?;

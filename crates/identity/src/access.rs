@@ -127,10 +127,8 @@ async fn authorize(parts: &mut Parts, state: &AppState, admin_only: bool) -> Res
         .and_then(|Path(params)| params.get("slug").cloned())
         .ok_or(Denial::UnknownOrganisation)?;
     let principal = principal(parts, state).await.map_err(Denial::Internal)?;
-    let organisation = service::organisation_by_slug(&state.db, &slug)
-        .await
-        .map_err(Denial::Internal)?
-        .ok_or(Denial::UnknownOrganisation)?;
+    let organisation =
+        service::organisation_by_slug(&state.db, &slug).await.map_err(Denial::Internal)?.ok_or(Denial::UnknownOrganisation)?;
     let principal = principal.ok_or_else(|| Denial::SignedOut { return_to: parts.uri.path().to_string() })?;
     let roles = principal.roles_in(organisation.id);
     let allowed = principal.user.is_platform_admin || if admin_only { roles.iter().any(|r| r.administers()) } else { !roles.is_empty() };

@@ -42,7 +42,9 @@ impl From<IdentityError> for Problem {
     fn from(error: IdentityError) -> Self {
         match error {
             IdentityError::Invalid { field, message } => Problem::invalid_field(field, message),
-            IdentityError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "identifiants-incorrects", "Identifiants incorrects", error.to_string()),
+            IdentityError::BadCredentials => {
+                Problem::new(StatusCode::UNAUTHORIZED, "identifiants-incorrects", "Identifiants incorrects", error.to_string())
+            }
             IdentityError::Throttled => Problem::too_many_requests(error.to_string()),
             IdentityError::Conflict(detail) => Problem::conflict(detail),
             IdentityError::NotFound(detail) => Problem::not_found(detail),

@@ -6,7 +6,8 @@ use crate::IdentityError;
 use crate::service::{self, Actor, NewOrganisation};
 use store::Db;
 
-const COLUMNS: [&str; 9] = ["kind", "name", "slug", "insee_code", "siren", "postal_codes", "population", "population_year", "parent_insee_code"];
+const COLUMNS: [&str; 9] =
+    ["kind", "name", "slug", "insee_code", "siren", "postal_codes", "population", "population_year", "parent_insee_code"];
 
 /// Why an import was refused, with the line of the file (header = line 1).
 #[derive(Debug, thiserror::Error)]
@@ -43,16 +44,19 @@ fn parse(csv_text: &str) -> Result<Vec<(u64, NewOrganisation)>, ImportError> {
         .collect::<Result<_, _>>()?;
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| ImportError {
-            line: e.position().map_or(0, |p| p.line()),
-            error: IdentityError::invalid("csv", e.to_string()),
-        })?;
+        let record = record
+            .map_err(|e| ImportError { line: e.position().map_or(0, |p| p.line()), error: IdentityError::invalid("csv", e.to_string()) })?;
         let line = record.position().map_or(0, |p| p.line());
         let field = |i: usize| record.get(index[i]).unwrap_or("").to_string();
         let optional = |i: usize| Some(field(i)).filter(|v| !v.is_empty());
         let number = |i: usize, name: &'static str| -> Result<Option<i64>, ImportError> {
             optional(i)
-                .map(|v| v.parse::<i64>().map_err(|_| ImportError { line, error: IdentityError::invalid(name, format!("« {v} » n'est pas un nombre entier")) }))
+                .map(|v| {
+                    v.parse::<i64>().map_err(|_| ImportError {
+                        line,
+                        error: IdentityError::invalid(name, format!("« {v} » n'est pas un nombre entier")),
+                    })
+                })
                 .transpose()
         };
         rows.push((

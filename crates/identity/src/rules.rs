@@ -39,7 +39,12 @@ pub fn normalise_email(input: &str) -> Result<String, String> {
     let email = input.trim().to_lowercase();
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !email.contains(char::is_whitespace) && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     };
@@ -60,13 +65,7 @@ mod tests {
 
     #[test]
     fn password_table() {
-        let cases = [
-            ("court", false),
-            ("onze-carac", false),
-            ("douze-caract", true),
-            ("é-é-é-é-é-é-", true),
-            ("agent@juvignac.fr", false),
-        ];
+        let cases = [("court", false), ("onze-carac", false), ("douze-caract", true), ("é-é-é-é-é-é-", true), ("agent@juvignac.fr", false)];
         for (password, ok) in cases {
             assert_eq!(check_password(password, "agent@juvignac.fr").is_ok(), ok, "{password}");
         }

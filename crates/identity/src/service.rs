@@ -86,9 +86,13 @@ pub fn validate_organisation(new: &NewOrganisation) -> Result<ValidOrganisation,
         None => slug::slugify(name),
     };
     if !slug::is_valid(&slug) || slug::RESERVED.contains(&slug.as_str()) {
-        return Err(IdentityError::invalid("slug", format!("« {slug} » ne peut pas servir d'identifiant d'adresse (lettres minuscules, chiffres et tirets)")));
+        return Err(IdentityError::invalid(
+            "slug",
+            format!("« {slug} » ne peut pas servir d'identifiant d'adresse (lettres minuscules, chiffres et tirets)"),
+        ));
     }
-    let insee = non_empty(&new.insee_code).map(InseeCode::parse).transpose().map_err(|e| IdentityError::invalid("insee_code", e.to_string()))?;
+    let insee =
+        non_empty(&new.insee_code).map(InseeCode::parse).transpose().map_err(|e| IdentityError::invalid("insee_code", e.to_string()))?;
     if kind == OrganisationKind::Commune && insee.is_none() {
         return Err(IdentityError::invalid("insee_code", "le code INSEE est obligatoire pour une commune"));
     }
@@ -103,7 +107,9 @@ pub fn validate_organisation(new: &NewOrganisation) -> Result<ValidOrganisation,
     let population = match (new.population, new.population_year) {
         (None, None) => None,
         (Some(p), Some(y)) if p > 0 && (1800..=2200).contains(&y) => Some((y, p)),
-        (Some(p), _) if p <= 0 => return Err(IdentityError::invalid("population", "la population doit être un entier strictement positif")),
+        (Some(p), _) if p <= 0 => {
+            return Err(IdentityError::invalid("population", "la population doit être un entier strictement positif"));
+        }
         _ => return Err(IdentityError::invalid("population_year", "la population et son année de référence vont ensemble")),
     };
     let parent_insee = non_empty(&new.parent_insee_code)
@@ -111,7 +117,10 @@ pub fn validate_organisation(new: &NewOrganisation) -> Result<ValidOrganisation,
         .transpose()
         .map_err(|e| IdentityError::invalid("parent_insee_code", e.to_string()))?;
     if kind.requires_parent_commune() != parent_insee.is_some() {
-        return Err(IdentityError::invalid("parent_insee_code", "un CCAS, et lui seul, est rattaché à sa commune par le code INSEE de celle-ci"));
+        return Err(IdentityError::invalid(
+            "parent_insee_code",
+            "un CCAS, et lui seul, est rattaché à sa commune par le code INSEE de celle-ci",
+        ));
     }
     Ok(ValidOrganisation { kind, name: name.to_string(), slug, insee, siren, postal_codes, population, parent_insee })
 }
@@ -119,11 +128,9 @@ pub fn validate_organisation(new: &NewOrganisation) -> Result<ValidOrganisation,
 /// Writes a validated organisation inside the caller's transaction, with its audit event.
 pub async fn insert_organisation(tx: &mut store::Tx, actor: Actor<'_>, org: ValidOrganisation) -> Result<Organisation, IdentityError> {
     let parent_id = match &org.parent_insee {
-        Some(code) => Some(
-            sql::find_organisation_id_by_insee(tx, code.as_str())
-                .await?
-                .ok_or_else(|| IdentityError::invalid("parent_insee_code", format!("aucune commune de code INSEE {code} sur la plateforme")))?,
-        ),
+        Some(code) => Some(sql::find_organisation_id_by_insee(tx, code.as_str()).await?.ok_or_else(|| {
+            IdentityError::invalid("parent_insee_code", format!("aucune commune de code INSEE {code} sur la plateforme"))
+        })?),
         None => None,
     };
     let record = sql::OrganisationRecord {
@@ -146,7 +153,11 @@ pub async fn insert_organisation(tx: &mut store::Tx, actor: Actor<'_>, org: Vali
         sql::insert_population(tx, id, year, count).await?;
     }
     let target = format!("organisation:{}", org.slug);
-    audit::record(tx, actor.entry(Some(id), AuditAction::OrganisationCreated, &target, json!({ "name": org.name, "kind": org.kind.code() }))).await?;
+    audit::record(
+        tx,
+        actor.entry(Some(id), AuditAction::OrganisationCreated, &target, json!({ "name": org.name, "kind": org.kind.code() })),
+    )
+    .await?;
     Ok(Organisation {
         id,
         kind: org.kind,
@@ -215,7 +226,11 @@ pub async fn add_member(db: &Db, actor: Actor<'_>, scope: OrgScope, new: &NewMem
             let temporary = generate_password();
             let id = sql::insert_user(&mut tx, &email, display_name, &password::hash(&temporary), false).await?;
             let target = format!("user:{email}");
-            audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::UserCreated, &target, json!({ "display_name": display_name }))).await?;
+            audit::record(
+                &mut tx,
+                actor.entry(Some(scope.organisation_id()), AuditAction::UserCreated, &target, json!({ "display_name": display_name })),
+            )
+            .await?;
             (id, Some(temporary))
         }
     };
@@ -223,7 +238,11 @@ pub async fn add_member(db: &Db, actor: Actor<'_>, scope: OrgScope, new: &NewMem
         return Err(IdentityError::Conflict(format!("{email} a déjà le rôle « {} » dans cette organisation", role.label())));
     }
     let target = format!("user:{email}");
-    audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::MembershipGranted, &target, json!({ "role": role.code() }))).await?;
+    audit::record(
+        &mut tx,
+        actor.entry(Some(scope.organisation_id()), AuditAction::MembershipGranted, &target, json!({ "role": role.code() })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(AddedMember { user_id, created_account: temporary_password.is_some(), temporary_password })
 }
@@ -239,7 +258,11 @@ pub async fn revoke_member(db: &Db, actor: Actor<'_>, scope: OrgScope, user_id: 
         return Err(IdentityError::Conflict("l'organisation doit garder au moins un administrateur".into()));
     }
     let target = format!("user:{user_id}");
-    audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::MembershipRevoked, &target, json!({ "role": role.code() }))).await?;
+    audit::record(
+        &mut tx,
+        actor.entry(Some(scope.organisation_id()), AuditAction::MembershipRevoked, &target, json!({ "role": role.code() })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -268,10 +291,12 @@ pub async fn create_account(
     let actor = Actor::cli();
     let target = format!("user:{email}");
     let organisation_id = role.map(|(scope, _)| scope.organisation_id());
-    audit::record(&mut tx, actor.entry(organisation_id, AuditAction::UserCreated, &target, json!({ "platform_admin": platform_admin }))).await?;
+    audit::record(&mut tx, actor.entry(organisation_id, AuditAction::UserCreated, &target, json!({ "platform_admin": platform_admin })))
+        .await?;
     if let Some((scope, role)) = role {
         sql::grant(&mut tx, scope, id, role).await?;
-        audit::record(&mut tx, actor.entry(organisation_id, AuditAction::MembershipGranted, &target, json!({ "role": role.code() }))).await?;
+        audit::record(&mut tx, actor.entry(organisation_id, AuditAction::MembershipGranted, &target, json!({ "role": role.code() })))
+            .await?;
     }
     tx.commit().await?;
     Ok(id)

@@ -102,10 +102,8 @@ fn kind_rank(kind: OrganisationKind) -> u8 {
 }
 
 pub async fn find_organisation_by_slug(db: &Db, slug: &str) -> Result<Option<Organisation>, StoreError> {
-    let row: Option<OrganisationRow> = sqlx::query_as(concat!(select_organisations!(), " WHERE o.slug = $1"))
-    .bind(slug.to_string())
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<OrganisationRow> =
+        sqlx::query_as(concat!(select_organisations!(), " WHERE o.slug = $1")).bind(slug.to_string()).fetch_optional(db.pool()).await?;
     Ok(row.map(Organisation::from))
 }
 
@@ -142,7 +140,13 @@ impl UserRow {
     }
 }
 
-pub async fn insert_user(tx: &mut Tx, email: &str, display_name: &str, password_hash: &str, is_platform_admin: bool) -> Result<i64, StoreError> {
+pub async fn insert_user(
+    tx: &mut Tx,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    is_platform_admin: bool,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO users (email, display_name, password_hash, is_platform_admin, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -277,7 +281,12 @@ pub async fn memberships_of(db: &Db, user_id: i64) -> Result<Vec<Membership>, St
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            Some(Membership { organisation_id: r.organisation_id, organisation_slug: r.slug, organisation_name: r.name, role: r.role.parse().ok()? })
+            Some(Membership {
+                organisation_id: r.organisation_id,
+                organisation_slug: r.slug,
+                organisation_name: r.name,
+                role: r.role.parse().ok()?,
+            })
         })
         .collect())
 }
@@ -367,8 +376,10 @@ pub async fn platform_secret(db: &Db, key: &str) -> Result<[u8; 32], StoreError>
         .bind(hex::encode(fresh))
         .execute(db.pool())
         .await?;
-    let stored: String = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key.to_string()).fetch_one(db.pool()).await?.try_get(0)?;
+    let stored: String =
+        sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key.to_string()).fetch_one(db.pool()).await?.try_get(0)?;
     let mut secret = [0u8; 32];
-    hex::decode_to_slice(stored, &mut secret).map_err(|e| StoreError::Io(std::io::Error::other(format!("secret « {key} » corrompu : {e}"))))?;
+    hex::decode_to_slice(stored, &mut secret)
+        .map_err(|e| StoreError::Io(std::io::Error::other(format!("secret « {key} » corrompu : {e}"))))?;
     Ok(secret)
 }

@@ -87,11 +87,7 @@ impl InseeCode {
     /// The département part, as @ctes writes it on three characters (`034` for Hérault).
     pub fn departement_3(&self) -> String {
         let dep = &self.0[..2];
-        if dep == "97" {
-            self.0[..3].to_string()
-        } else {
-            format!("0{dep}")
-        }
+        if dep == "97" { self.0[..3].to_string() } else { format!("0{dep}") }
     }
 }
 
@@ -143,7 +139,8 @@ mod tests {
 
     #[test]
     fn siren_table() {
-        let cases: &[(&str, Result<&str, fn(String) -> CodeError>)] = &[
+        type Expected = Result<&'static str, fn(String) -> CodeError>;
+        let cases: &[(&str, Expected)] = &[
             ("243400017", Ok("243400017")), // Montpellier Méditerranée Métropole
             ("213401722", Ok("213401722")), // Montpellier (commune)
             ("213400229", Ok("213400229")), // Baillargues

@@ -43,10 +43,7 @@ impl Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.code() == s)
-            .ok_or_else(|| format!("rôle inconnu « {s} » (attendu : org_admin, agent ou elected)"))
+        Self::ALL.into_iter().find(|r| r.code() == s).ok_or_else(|| format!("rôle inconnu « {s} » (attendu : org_admin, agent ou elected)"))
     }
 }
 

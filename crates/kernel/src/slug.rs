@@ -70,7 +70,15 @@ mod tests {
 
     #[test]
     fn validity_table() {
-        for (slug, ok) in [("lattes", true), ("a", false), ("-lattes", false), ("lat--tes", false), ("Lattes", false), ("lattes-", false), ("la tes", false)] {
+        for (slug, ok) in [
+            ("lattes", true),
+            ("a", false),
+            ("-lattes", false),
+            ("lat--tes", false),
+            ("Lattes", false),
+            ("lattes-", false),
+            ("la tes", false),
+        ] {
             assert_eq!(is_valid(slug), ok, "{slug}");
         }
     }

@@ -18,14 +18,7 @@ pub fn millis_of(at: OffsetDateTime) -> i64 {
 pub fn format_paris(millis: i64) -> String {
     let utc = OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let local = utc.to_offset(paris_offset(utc));
-    format!(
-        "{:02}/{:02}/{} à {:02}:{:02}",
-        local.day(),
-        u8::from(local.month()),
-        local.year(),
-        local.hour(),
-        local.minute()
-    )
+    format!("{:02}/{:02}/{} à {:02}:{:02}", local.day(), u8::from(local.month()), local.year(), local.hour(), local.minute())
 }
 
 fn paris_offset(utc: OffsetDateTime) -> time::UtcOffset {

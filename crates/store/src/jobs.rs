@@ -83,14 +83,7 @@ pub struct NewJob {
 
 impl NewJob {
     pub fn new(kind: impl Into<String>, payload: serde_json::Value) -> Self {
-        Self {
-            kind: kind.into(),
-            organisation_id: None,
-            payload,
-            idempotency_key: None,
-            run_at: None,
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-        }
+        Self { kind: kind.into(), organisation_id: None, payload, idempotency_key: None, run_at: None, max_attempts: DEFAULT_MAX_ATTEMPTS }
     }
 
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
@@ -209,12 +202,9 @@ pub async fn enqueue(tx: &mut Tx, job: NewJob) -> Result<i64, StoreError> {
         (Some(id), _) => Ok(id),
         // Only a unique key can conflict; another transaction holding it has committed by now (PostgreSQL
         // waits for it), so the row is visible.
-        (None, Some(key)) => Ok(sqlx::query_scalar(
-            "SELECT id FROM jobs WHERE idempotency_key = $1",
-        )
-        .bind(key)
-        .fetch_one(&mut **tx)
-        .await?),
+        (None, Some(key)) => {
+            Ok(sqlx::query_scalar("SELECT id FROM jobs WHERE idempotency_key = $1").bind(key).fetch_one(&mut **tx).await?)
+        }
         (None, None) => Err(StoreError::Database(sqlx::Error::RowNotFound)),
     }
 }
@@ -244,12 +234,7 @@ const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', attempts = atte
 /// `lease`. Returns `None` when there is nothing to do (or `kinds` is empty).
 ///
 /// A job whose lease expired during its last allowed attempt (its worker died) becomes a dead letter here.
-pub async fn claim(
-    db: &Db,
-    worker_id: &str,
-    kinds: &[&str],
-    lease: Duration,
-) -> Result<Option<ClaimedJob>, StoreError> {
+pub async fn claim(db: &Db, worker_id: &str, kinds: &[&str], lease: Duration) -> Result<Option<ClaimedJob>, StoreError> {
     if kinds.is_empty() {
         return Ok(None);
     }
@@ -302,11 +287,7 @@ pub async fn complete(db: &Db, lease: &Lease) -> Result<Outcome, StoreError> {
     .bind(now)
     .execute(db.pool())
     .await?;
-    Ok(if done.rows_affected() == 1 {
-        Outcome::Done
-    } else {
-        Outcome::LeaseLost
-    })
+    Ok(if done.rows_affected() == 1 { Outcome::Done } else { Outcome::LeaseLost })
 }
 
 /// Records that the claimed attempt failed with `error`: the job is queued again after [`retry_delay`],
@@ -314,29 +295,18 @@ pub async fn complete(db: &Db, lease: &Lease) -> Result<Outcome, StoreError> {
 /// worker has claimed the job since (nothing is then changed).
 pub async fn fail(db: &Db, lease: &Lease, error: &str) -> Result<Outcome, StoreError> {
     let select = match db.backend() {
-        Backend::Sqlite => {
-            "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'running'"
-        }
-        Backend::Postgres => {
-            "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'running' FOR UPDATE"
-        }
+        Backend::Sqlite => "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'running'",
+        Backend::Postgres => "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'running' FOR UPDATE",
     };
     let mut tx = db.begin().await?;
-    let Some(row) = sqlx::query(select)
-        .bind(lease.job_id)
-        .bind(lease.token.clone())
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
+    let Some(row) = sqlx::query(select).bind(lease.job_id).bind(lease.token.clone()).fetch_optional(&mut *tx).await? else {
         return Ok(Outcome::LeaseLost);
     };
     let attempts: i64 = row.try_get("attempts")?;
     let max_attempts: i64 = row.try_get("max_attempts")?;
     let now = clock::now_millis();
     let outcome = if attempts < max_attempts {
-        Outcome::Retrying {
-            run_at: now.saturating_add(millis(retry_delay(attempts))),
-        }
+        Outcome::Retrying { run_at: now.saturating_add(millis(retry_delay(attempts))) }
     } else {
         Outcome::Dead
     };
@@ -363,15 +333,14 @@ pub async fn fail(db: &Db, lease: &Lease, error: &str) -> Result<Outcome, StoreE
 /// Extends a lease to `lease` from now, for a long attempt. `false` if the lease was lost.
 pub async fn extend_lease(db: &Db, lease: &Lease, duration: Duration) -> Result<bool, StoreError> {
     let now = clock::now_millis();
-    let extended = sqlx::query(
-        "UPDATE jobs SET lease_until = $3, updated_at = $4 WHERE id = $1 AND lease_token = $2 AND state = 'running'",
-    )
-    .bind(lease.job_id)
-    .bind(lease.token.clone())
-    .bind(now.saturating_add(millis(duration)))
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+    let extended =
+        sqlx::query("UPDATE jobs SET lease_until = $3, updated_at = $4 WHERE id = $1 AND lease_token = $2 AND state = 'running'")
+            .bind(lease.job_id)
+            .bind(lease.token.clone())
+            .bind(now.saturating_add(millis(duration)))
+            .bind(now)
+            .execute(db.pool())
+            .await?;
     Ok(extended.rows_affected() == 1)
 }
 
@@ -404,40 +373,24 @@ macro_rules! select_jobs {
 /// One job, if it exists.
 pub async fn get(db: &Db, job_id: i64) -> Result<Option<JobRecord>, StoreError> {
     const SQL: &str = select_jobs!(" WHERE id = $1");
-    let row = sqlx::query_as::<_, JobRow>(SQL)
-        .bind(job_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query_as::<_, JobRow>(SQL).bind(job_id).fetch_optional(db.pool()).await?;
     row.map(JobRecord::try_from).transpose()
 }
 
 /// The most recent jobs, newest first, in one state or in all.
-pub async fn list(
-    db: &Db,
-    state: Option<JobState>,
-    limit: i64,
-) -> Result<Vec<JobRecord>, StoreError> {
+pub async fn list(db: &Db, state: Option<JobState>, limit: i64) -> Result<Vec<JobRecord>, StoreError> {
     const ALL: &str = select_jobs!(" ORDER BY id DESC LIMIT $1");
     const IN_STATE: &str = select_jobs!(" WHERE state = $2 ORDER BY id DESC LIMIT $1");
     let query = match state {
         None => sqlx::query_as::<_, JobRow>(ALL).bind(limit),
-        Some(state) => sqlx::query_as::<_, JobRow>(IN_STATE)
-            .bind(limit)
-            .bind(state.as_str()),
+        Some(state) => sqlx::query_as::<_, JobRow>(IN_STATE).bind(limit).bind(state.as_str()),
     };
-    query
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(JobRecord::try_from)
-        .collect()
+    query.fetch_all(db.pool()).await?.into_iter().map(JobRecord::try_from).collect()
 }
 
 /// How many jobs are in each state.
 pub async fn counts_by_state(db: &Db) -> Result<JobCounts, StoreError> {
-    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state").fetch_all(db.pool()).await?;
     let mut counts = JobCounts::default();
     for row in rows {
         let state: String = row.try_get("state")?;
@@ -474,12 +427,7 @@ impl Worker {
     /// A worker without handlers, with a 5-minute lease and a 1-second poll interval. `id` names it in
     /// the `locked_by` column (host and process, say).
     pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            handlers: HashMap::new(),
-            lease: Duration::from_secs(300),
-            poll_interval: Duration::from_secs(1),
-        }
+        Self { id: id.into(), handlers: HashMap::new(), lease: Duration::from_secs(300), poll_interval: Duration::from_secs(1) }
     }
 
     /// Handles jobs of `kind` with `handler`, which gets the job's payload.
@@ -628,8 +576,7 @@ impl TryFrom<JobRow> for JobRecord {
 
 fn new_token() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
     Ok(hex::encode(bytes))
 }
 
@@ -649,9 +596,7 @@ fn decode_error(e: serde_json::Error) -> StoreError {
 }
 
 fn unknown_state(state: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(
-        format!("unknown job state {state:?}").into(),
-    ))
+    StoreError::Database(sqlx::Error::Decode(format!("unknown job state {state:?}").into()))
 }
 
 #[cfg(test)]
@@ -676,11 +621,7 @@ mod tests {
             (i64::MAX, 3600),
         ];
         for (attempts, secs) in cases {
-            assert_eq!(
-                retry_delay(attempts),
-                Duration::from_secs(secs),
-                "after attempt {attempts}"
-            );
+            assert_eq!(retry_delay(attempts), Duration::from_secs(secs), "after attempt {attempts}");
         }
     }
 

@@ -7,9 +7,9 @@
 pub mod audit;
 pub mod blobs;
 pub mod clock;
-pub mod jobs;
 mod db;
 mod error;
+pub mod jobs;
 pub mod tenant;
 #[cfg(feature = "testing")]
 pub mod testing;

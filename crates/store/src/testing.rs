@@ -32,11 +32,7 @@ impl TestDb {
         let mut name_bytes = [0u8; 8];
         getrandom::fill(&mut name_bytes).expect("randomness");
         let name = format!("communs_test_{}", hex::encode(name_bytes));
-        admin
-            .pool()
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("CREATE DATABASE");
+        admin.pool().execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("CREATE DATABASE");
         admin.close().await;
         let url = database_url(server, &name);
         let db = Db::connect(&url).await.expect("test database reachable");

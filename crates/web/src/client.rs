@@ -14,8 +14,5 @@ pub fn ip(parts: &Parts, settings: &WebSettings) -> String {
     {
         return first.to_string();
     }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "inconnue".to_string(), |ConnectInfo(addr)| addr.ip().to_string())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "inconnue".to_string(), |ConnectInfo(addr)| addr.ip().to_string())
 }

@@ -41,11 +41,7 @@ pub async fn verify_forms(State(state): State<AppState>, request: Request, next:
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
-    let cross_site = request
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site");
+    let cross_site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");
     if cross_site {
         return HtmlError::forbidden_csrf().into_response();
     }
@@ -58,12 +54,7 @@ pub async fn verify_forms(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let submitted = if parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"))
-    {
+    let submitted = if parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/")) {
         parts.uri.query().and_then(|q| find_field(q.as_bytes()))
     } else {
         None
@@ -101,9 +92,7 @@ pub async fn ensure_presession(State(state): State<AppState>, mut request: Reque
     request.extensions_mut().insert(Presession(value.clone()));
     let mut response = next.run(request).await;
     if fresh {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, cookies::set(cookies::PRESESSION, &value, None, state.settings.secure_cookies));
+        response.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::PRESESSION, &value, None, state.settings.secure_cookies));
     }
     response
 }

@@ -27,12 +27,7 @@ pub struct Metrics {
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        *self
-            .requests
-            .lock()
-            .expect("metrics lock")
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default() += 1;
+        *self.requests.lock().expect("metrics lock").entry((method.to_string(), route.to_string(), status)).or_default() += 1;
         let mut latency = self.latency.lock().expect("metrics lock");
         let entry = latency.entry(route.to_string()).or_default();
         entry.count += 1;
@@ -49,7 +44,8 @@ impl Metrics {
         out.push_str("# HELP communs_http_requests_total HTTP requests served, by method, route and status.\n");
         out.push_str("# TYPE communs_http_requests_total counter\n");
         for ((method, route, status), count) in self.requests.lock().expect("metrics lock").iter() {
-            let _ = writeln!(out, "communs_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}", escape(route));
+            let _ =
+                writeln!(out, "communs_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}", escape(route));
         }
         out.push_str("# HELP communs_http_request_duration_seconds Time to answer HTTP requests, by route.\n");
         out.push_str("# TYPE communs_http_request_duration_seconds histogram\n");
@@ -74,10 +70,7 @@ fn escape(label: &str) -> String {
 pub async fn track(State(metrics): State<std::sync::Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let response = next.run(request).await;
     metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response

@@ -18,11 +18,7 @@ async fn healthz() -> &'static str {
 
 /// The node can serve: its database answers.
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
-    state
-        .db
-        .ping()
-        .await
-        .map_err(|e| Problem::unavailable(format!("La base de données ne répond pas : {e}")))?;
+    state.db.ping().await.map_err(|e| Problem::unavailable(format!("La base de données ne répond pas : {e}")))?;
     Ok("ready\n")
 }
 
@@ -36,7 +32,8 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         Ok(counts) => {
             out.push_str("# HELP communs_jobs Jobs of the durable queue, by state.\n");
             out.push_str("# TYPE communs_jobs gauge\n");
-            for (job_state, count) in [("queued", counts.queued), ("running", counts.running), ("done", counts.done), ("dead", counts.dead)] {
+            for (job_state, count) in [("queued", counts.queued), ("running", counts.running), ("done", counts.done), ("dead", counts.dead)]
+            {
                 out.push_str(&format!("communs_jobs{{state=\"{job_state}\"}} {count}\n"));
             }
         }

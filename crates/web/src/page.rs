@@ -62,7 +62,9 @@ impl HtmlError {
         Self {
             status: StatusCode::FORBIDDEN,
             title: "Formulaire expiré",
-            message: "Le formulaire a expiré ou ne provient pas de cette plateforme. Rechargez la page et recommencez ; rien n'a été enregistré.".into(),
+            message:
+                "Le formulaire a expiré ou ne provient pas de cette plateforme. Rechargez la page et recommencez ; rien n'a été enregistré."
+                    .into(),
         }
     }
 

@@ -47,12 +47,8 @@ impl Problem {
     /// A field failed validation.
     pub fn invalid_field(field: &str, reason: impl Into<String>) -> Self {
         let reason = reason.into();
-        let mut problem = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "donnees-invalides",
-            "Données invalides",
-            format!("Champ « {field} » : {reason}"),
-        );
+        let mut problem =
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, "donnees-invalides", "Données invalides", format!("Champ « {field} » : {reason}"));
         problem.invalid_params.push(InvalidParam { name: field.to_string(), reason });
         problem
     }
@@ -118,11 +114,8 @@ where
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -131,9 +124,8 @@ where
                 "Le corps de la requête doit être du JSON (Content-Type: application/json).",
             ));
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| Problem::bad_request(format!("Corps de requête illisible : {e}")))?;
+        let bytes =
+            Bytes::from_request(request, state).await.map_err(|e| Problem::bad_request(format!("Corps de requête illisible : {e}")))?;
         parse(&bytes).map(ApiJson)
     }
 }

@@ -33,7 +33,8 @@ async fn login_returns_to_the_page_asked_but_never_elsewhere() {
     let redirect = client.get("/juvignac/utilisateurs").await;
     assert_eq!(redirect.location(), "/connexion?suivant=/juvignac/utilisateurs");
     client.get("/connexion?suivant=/juvignac/utilisateurs").await;
-    let ok = client.post_form("/connexion", &[("email", JUVIGNAC_ADMIN), ("password", DEMO_PASSWORD), ("next", "/juvignac/utilisateurs")]).await;
+    let ok =
+        client.post_form("/connexion", &[("email", JUVIGNAC_ADMIN), ("password", DEMO_PASSWORD), ("next", "/juvignac/utilisateurs")]).await;
     assert_eq!(ok.location(), "/juvignac/utilisateurs");
 
     let mut other = app.client();
@@ -123,7 +124,10 @@ async fn password_change_checks_the_current_one_and_closes_other_sessions() {
     let mut second = app.signed_in(JUVIGNAC_ELECTED).await;
     first.get("/mon-compte").await;
     let wrong = first
-        .post_form("/mon-compte/mot-de-passe", &[("current_password", "nope"), ("new_password", "un nouveau secret"), ("confirmation", "un nouveau secret")])
+        .post_form(
+            "/mon-compte/mot-de-passe",
+            &[("current_password", "nope"), ("new_password", "un nouveau secret"), ("confirmation", "un nouveau secret")],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("mot de passe actuel est incorrect"));
@@ -133,7 +137,10 @@ async fn password_change_checks_the_current_one_and_closes_other_sessions() {
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("12 caractères"));
     let done = first
-        .post_form("/mon-compte/mot-de-passe", &[("current_password", DEMO_PASSWORD), ("new_password", "un nouveau secret"), ("confirmation", "un nouveau secret")])
+        .post_form(
+            "/mon-compte/mot-de-passe",
+            &[("current_password", DEMO_PASSWORD), ("new_password", "un nouveau secret"), ("confirmation", "un nouveau secret")],
+        )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(first.get("/juvignac/").await.status, StatusCode::OK, "this session stays open");
@@ -150,9 +157,8 @@ async fn api_session_and_me() {
     let bad = client.send_json(Method::POST, "/api/v1/session", r#"{"email":"x@y.fr"}"#).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["invalid_params"][0]["name"], "password");
-    let opened = client
-        .send_json(Method::POST, "/api/v1/session", &format!(r#"{{"email":"{LATTES_ADMIN}","password":"{DEMO_PASSWORD}"}}"#))
-        .await;
+    let opened =
+        client.send_json(Method::POST, "/api/v1/session", &format!(r#"{{"email":"{LATTES_ADMIN}","password":"{DEMO_PASSWORD}"}}"#)).await;
     assert_eq!(opened.status, StatusCode::NO_CONTENT);
     let me = client.get("/api/v1/me").await.json();
     assert_eq!(me["email"], LATTES_ADMIN);
@@ -166,7 +172,8 @@ async fn cross_site_requests_are_refused() {
     let app = TestApp::demo().await;
     let mut client = app.signed_in(PLATFORM_ADMIN).await;
     client.extra_header("sec-fetch-site", "cross-site");
-    let response = client.send_json(Method::POST, "/api/v1/organisations", r#"{"kind":"commune","name":"Sète","insee_code":"34301"}"#).await;
+    let response =
+        client.send_json(Method::POST, "/api/v1/organisations", r#"{"kind":"commune","name":"Sète","insee_code":"34301"}"#).await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations WHERE slug = 'sete'").await, 0);
 }

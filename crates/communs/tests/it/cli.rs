@@ -40,7 +40,23 @@ async fn migrate_demo_and_create_user() {
     assert!(!again.status.success());
     assert!(text(&again).contains("déjà des organisations"));
 
-    let created = communs(&with(&base, &["admin", "create-user", "--email", "Secretaire@Lattes.fr", "--name", "Secrétariat", "--password", "un mot de passe sûr", "--org", "lattes", "--role", "agent"]));
+    let created = communs(&with(
+        &base,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "Secretaire@Lattes.fr",
+            "--name",
+            "Secrétariat",
+            "--password",
+            "un mot de passe sûr",
+            "--org",
+            "lattes",
+            "--role",
+            "agent",
+        ],
+    ));
     assert!(created.status.success(), "{}", text(&created));
     let weak = communs(&with(&base, &["admin", "create-user", "--email", "x@lattes.fr", "--name", "X", "--password", "court"]));
     assert_eq!(weak.status.code(), Some(1));
@@ -98,7 +114,10 @@ async fn an_unreachable_database_is_one_clear_line_and_a_failure() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].starts_with("erreur : impossible de joindre la base de données postgres://communs:***@127.0.0.1:1/communs"), "{stderr}");
+    assert!(
+        lines[0].starts_with("erreur : impossible de joindre la base de données postgres://communs:***@127.0.0.1:1/communs"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("secret"));
 }
 

@@ -4,8 +4,11 @@
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 
+/// A form body: (field, value) pairs.
+type Form = &'static [(&'static str, &'static str)];
+
 /// Every page route that belongs to one organisation, with the method and a valid form body.
-const ORG_PAGES: &[(&str, &str, &[(&str, &str)])] = &[
+const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/", &[]),
     ("GET", "/{slug}/utilisateurs", &[]),
     ("POST", "/{slug}/utilisateurs", &[("email", "intrus@juvignac.fr"), ("display_name", "Intrus"), ("role", "org_admin")]),
@@ -62,11 +65,8 @@ async fn every_api_route_of_another_organisation_is_closed() {
     let app = TestApp::demo().await;
     let document = app.client().get("/api/v1/openapi.json").await.json();
     let paths = document["paths"].as_object().unwrap();
-    let scoped: Vec<(&String, &serde_json::Map<String, serde_json::Value>)> = paths
-        .iter()
-        .filter(|(path, _)| path.contains("{slug}/"))
-        .map(|(path, item)| (path, item.as_object().unwrap()))
-        .collect();
+    let scoped: Vec<(&String, &serde_json::Map<String, serde_json::Value>)> =
+        paths.iter().filter(|(path, _)| path.contains("{slug}/")).map(|(path, item)| (path, item.as_object().unwrap())).collect();
     assert!(scoped.len() >= 2, "the OpenAPI document lists the organisation routes");
     let mut client = app.signed_in(JUVIGNAC_ADMIN).await;
     let before = snapshot(&app).await;
@@ -76,7 +76,11 @@ async fn every_api_route_of_another_organisation_is_closed() {
         for method in item.keys() {
             let response = match method.as_str() {
                 "get" => client.get(&path).await,
-                "post" => client.send_json(Method::POST, &path, r#"{"email":"intrus@juvignac.fr","display_name":"Intrus","role":"org_admin"}"#).await,
+                "post" => {
+                    client
+                        .send_json(Method::POST, &path, r#"{"email":"intrus@juvignac.fr","display_name":"Intrus","role":"org_admin"}"#)
+                        .await
+                }
                 "delete" => client.request(Method::DELETE, &path, None, Vec::new()).await,
                 other => panic!("method {other} of {template} not walked: add it here"),
             };

@@ -11,14 +11,21 @@ async fn an_org_admin_adds_a_colleague_who_can_then_sign_in() {
     let audit_before = app.count("SELECT COUNT(*) FROM audit_events WHERE action NOT LIKE 'login%'").await;
 
     let added = admin
-        .post_form("/juvignac/utilisateurs", &[("email", " Marie.Dupont@Juvignac.fr "), ("display_name", "Marie Dupont"), ("role", "agent")])
+        .post_form(
+            "/juvignac/utilisateurs",
+            &[("email", " Marie.Dupont@Juvignac.fr "), ("display_name", "Marie Dupont"), ("role", "agent")],
+        )
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     assert!(added.body.contains("marie.dupont@juvignac.fr"));
     let marker = "<code>";
     let start = added.body.find(marker).unwrap() + marker.len();
     let temporary = &added.body[start..start + 16];
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action NOT LIKE 'login%'").await, audit_before + 2, "account created + role granted");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action NOT LIKE 'login%'").await,
+        audit_before + 2,
+        "account created + role granted"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'membership_granted' AND target = 'user:marie.dupont@juvignac.fr' AND actor = 'admin@juvignac.demo.communs.fr' AND ip = '127.0.0.1'").await,
         1
@@ -27,14 +34,21 @@ async fn an_org_admin_adds_a_colleague_who_can_then_sign_in() {
     let mut marie = app.client();
     assert_eq!(marie.login("marie.dupont@juvignac.fr", temporary).await.location(), "/juvignac/");
 
-    let again = admin.post_form("/juvignac/utilisateurs", &[("email", "marie.dupont@juvignac.fr"), ("display_name", "Marie Dupont"), ("role", "agent")]).await;
+    let again = admin
+        .post_form("/juvignac/utilisateurs", &[("email", "marie.dupont@juvignac.fr"), ("display_name", "Marie Dupont"), ("role", "agent")])
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("déjà le rôle"));
-    let invalid = admin.post_form("/juvignac/utilisateurs", &[("email", "pas-une-adresse"), ("display_name", "X"), ("role", "agent")]).await;
+    let invalid =
+        admin.post_form("/juvignac/utilisateurs", &[("email", "pas-une-adresse"), ("display_name", "X"), ("role", "agent")]).await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(invalid.body.contains("pas une adresse électronique valide"));
     assert!(invalid.body.contains("value=\"pas-une-adresse\""), "the form keeps what was typed");
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action NOT LIKE 'login%'").await, audit_before + 2, "refused input writes nothing");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action NOT LIKE 'login%'").await,
+        audit_before + 2,
+        "refused input writes nothing"
+    );
 
     let journal = admin.get("/juvignac/journal").await;
     assert_eq!(journal.status, StatusCode::OK);
@@ -71,13 +85,23 @@ async fn members_and_audit_through_the_api() {
     let app = TestApp::demo().await;
     let mut admin = app.signed_in(JUVIGNAC_ADMIN).await;
     let created = admin
-        .send_json(Method::POST, "/api/v1/organisations/juvignac/members", r#"{"email":"dgs@juvignac.fr","display_name":"Direction générale","role":"org_admin"}"#)
+        .send_json(
+            Method::POST,
+            "/api/v1/organisations/juvignac/members",
+            r#"{"email":"dgs@juvignac.fr","display_name":"Direction générale","role":"org_admin"}"#,
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let body = created.json();
     assert_eq!(body["created_account"], true);
     assert_eq!(body["temporary_password"].as_str().unwrap().len(), 16);
-    let invalid = admin.send_json(Method::POST, "/api/v1/organisations/juvignac/members", r#"{"email":"dgs@juvignac.fr","display_name":"X","role":"maire"}"#).await;
+    let invalid = admin
+        .send_json(
+            Method::POST,
+            "/api/v1/organisations/juvignac/members",
+            r#"{"email":"dgs@juvignac.fr","display_name":"X","role":"maire"}"#,
+        )
+        .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(invalid.json()["invalid_params"][0]["name"], "role");
 

@@ -11,7 +11,11 @@ async fn health_readiness_and_metrics() {
     client.get("/juvignac/").await;
     let metrics = client.get("/metrics").await;
     assert!(metrics.content_type().starts_with("text/plain; version=0.0.4"));
-    assert!(metrics.body.contains("communs_http_requests_total{method=\"GET\",route=\"/api/v1/organisations\",status=\"200\"} 1"), "{}", metrics.body);
+    assert!(
+        metrics.body.contains("communs_http_requests_total{method=\"GET\",route=\"/api/v1/organisations\",status=\"200\"} 1"),
+        "{}",
+        metrics.body
+    );
     assert!(metrics.body.contains("communs_http_requests_total{method=\"GET\",route=\"/{slug}/\",status=\"303\"} 1"));
     assert!(metrics.body.contains("communs_jobs{state=\"queued\"} 0"));
 }
@@ -60,7 +64,11 @@ async fn pages_are_accessible_french_html_with_security_headers() {
         while let Some(start) = rest.find("<input type=\"") {
             let tag = &rest[start..start + rest[start..].find('>').unwrap()];
             if !tag.contains("type=\"hidden\"") {
-                let id = tag.split("id=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
+                let id = tag
+                    .split("id=\"")
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
                 assert!(body.contains(&format!("<label for=\"{id}\"")), "{path}: no label for {id}");
             }
             rest = &rest[start + 1..];

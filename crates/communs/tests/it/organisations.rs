@@ -49,7 +49,10 @@ async fn demo_matches_the_reference_data() {
         let commune = list.iter().find(|o| o["insee_code"] == record[0]).unwrap_or_else(|| panic!("INSEE {} missing", &record[0]));
         assert_eq!(commune["name"], record[1]);
         assert_eq!(commune["siren"], record[2]);
-        assert_eq!(commune["postal_codes"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join(" "), record[3]);
+        assert_eq!(
+            commune["postal_codes"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join(" "),
+            record[3]
+        );
         assert_eq!(commune["population"].as_i64().unwrap().to_string(), record[4]);
         rows += 1;
     }
@@ -84,8 +87,16 @@ async fn platform_admin_creates_an_organisation_with_checked_codes() {
         (r#"{"kind":"commune","name":"Sète","insee_code":"3430","siren":"213403017"}"#, StatusCode::UNPROCESSABLE_ENTITY, "insee_code"),
         (r#"{"kind":"commune","name":"Sète"}"#, StatusCode::UNPROCESSABLE_ENTITY, "insee_code"),
         (r#"{"kind":"mairie","name":"Sète"}"#, StatusCode::UNPROCESSABLE_ENTITY, "kind"),
-        (r#"{"kind":"ccas","name":"CCAS de Nulle-Part","parent_insee_code":"34999"}"#, StatusCode::UNPROCESSABLE_ENTITY, "parent_insee_code"),
-        (r#"{"kind":"commune","name":"Sète","insee_code":"34301","population":-3,"population_year":2019}"#, StatusCode::UNPROCESSABLE_ENTITY, "population"),
+        (
+            r#"{"kind":"ccas","name":"CCAS de Nulle-Part","parent_insee_code":"34999"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "parent_insee_code",
+        ),
+        (
+            r#"{"kind":"commune","name":"Sète","insee_code":"34301","population":-3,"population_year":2019}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "population",
+        ),
         (r#"{"kind":"commune","insee_code":"34301"}"#, StatusCode::BAD_REQUEST, "name"),
         (r#"{"kind":"commune","name":"Sète","insee_code":34301}"#, StatusCode::BAD_REQUEST, "insee_code"),
         (r#"{"kind":"commune","name":"Sète","colour":"blue"}"#, StatusCode::BAD_REQUEST, "colour"),
@@ -114,7 +125,13 @@ async fn platform_admin_creates_an_organisation_with_checked_codes() {
     assert_eq!(created.location(), "/api/v1/organisations/sete");
     assert_eq!(created.json()["slug"], "sete");
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, before + 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'organisation_created' AND actor = 'dsi@montpellier3m.demo.communs.fr'").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'organisation_created' AND actor = 'dsi@montpellier3m.demo.communs.fr'"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -133,7 +150,14 @@ async fn home_page_lists_organisations_in_french() {
     let app = TestApp::demo().await;
     let page = app.client().get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    for expected in ["<html lang=\"fr\">", "Aller au contenu", "Montpellier Méditerranée Métropole", "Saint-Jean-de-Védas", "213401235", "33 organisations"] {
+    for expected in [
+        "<html lang=\"fr\">",
+        "Aller au contenu",
+        "Montpellier Méditerranée Métropole",
+        "Saint-Jean-de-Védas",
+        "213401235",
+        "33 organisations",
+    ] {
         assert!(page.body.contains(expected), "{expected}");
     }
 }

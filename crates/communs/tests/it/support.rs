@@ -1,9 +1,9 @@
 //! A test kit: the real application on a throw-away database, and a client that keeps cookies and
 //! reads the CSRF token of the pages it is shown, like a browser.
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Body;
-use axum::Extension;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;

@@ -58,7 +58,11 @@ async fn get_organisation(State(state): State<AppState>, Path(slug): Path<String
     responses((status = 201, body = OrganisationView), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_organisation(State(state): State<AppState>, caller: ApiSignedIn, ApiJson(new): ApiJson<NewOrganisation>) -> Result<Response, Problem> {
+async fn create_organisation(
+    State(state): State<AppState>,
+    caller: ApiSignedIn,
+    ApiJson(new): ApiJson<NewOrganisation>,
+) -> Result<Response, Problem> {
     if !caller.principal.user.is_platform_admin {
         return Err(Problem::forbidden());
     }
@@ -102,7 +106,11 @@ struct Credentials {
 #[utoipa::path(post, path = "/api/v1/session", tag = "identité", request_body = Credentials,
     responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json")))]
-async fn open_session(State(state): State<AppState>, ip: ClientIp, ApiJson(credentials): ApiJson<Credentials>) -> Result<Response, Problem> {
+async fn open_session(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<Response, Problem> {
     let (_, token) = service::login(&state.db, &credentials.email, &credentials.password, &ip.0).await?;
     let cookie = cookies::set(cookies::SESSION, &token, Some(crate::rules::SESSION_LIFETIME_MS / 1000), state.settings.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
@@ -132,7 +140,11 @@ async fn list_members(State(state): State<AppState>, ApiOrgAdmin(access): ApiOrg
     responses((status = 201, body = AddedMember), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn add_member(State(state): State<AppState>, ApiOrgAdmin(access): ApiOrgAdmin, ApiJson(new): ApiJson<NewMember>) -> Result<Response, Problem> {
+async fn add_member(
+    State(state): State<AppState>,
+    ApiOrgAdmin(access): ApiOrgAdmin,
+    ApiJson(new): ApiJson<NewMember>,
+) -> Result<Response, Problem> {
     let added = service::add_member(&state.db, access.actor(), access.scope, &new).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
@@ -161,7 +173,11 @@ struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/organisations/{slug}/audit-events", tag = "identité",
     params(("slug" = String, Path, description = "Identifiant d'adresse de l'organisation"), AuditQuery),
     responses((status = 200, body = [AuditEventView]), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_audit_events(State(state): State<AppState>, ApiOrgAdmin(access): ApiOrgAdmin, Query(q): Query<AuditQuery>) -> Result<Json<Vec<AuditEventView>>, Problem> {
+async fn list_audit_events(
+    State(state): State<AppState>,
+    ApiOrgAdmin(access): ApiOrgAdmin,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditEventView>>, Problem> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(Problem::invalid_field("limit", "entre 1 et 500"));

@@ -59,7 +59,7 @@ fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);
@@ -82,11 +82,7 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<HomePage,
         .as_ref()
         .map(|p| p.memberships.iter().map(|m| (m.organisation_name.clone(), m.organisation_slug.clone(), m.role.label())).collect())
         .unwrap_or_default();
-    Ok(HomePage {
-        page: viewer.page("Accueil"),
-        organisations: organisations.iter().map(OrgRow::from).collect(),
-        mine,
-    })
+    Ok(HomePage { page: viewer.page("Accueil"), organisations: organisations.iter().map(OrgRow::from).collect(), mine })
 }
 
 #[derive(Template, WebTemplate)]
@@ -133,7 +129,8 @@ async fn login(State(state): State<AppState>, viewer: Viewer, Form(form): Form<L
                 Some(path) => path,
                 None => landing_for(&state, user.id).await,
             };
-            let cookie = cookies::set(cookies::SESSION, &token, Some(crate::rules::SESSION_LIFETIME_MS / 1000), state.settings.secure_cookies);
+            let cookie =
+                cookies::set(cookies::SESSION, &token, Some(crate::rules::SESSION_LIFETIME_MS / 1000), state.settings.secure_cookies);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&destination)).into_response()
         }
         Err(error) => {
@@ -224,7 +221,9 @@ async fn change_password(State(state): State<AppState>, signed_in: SignedIn, For
     }
     match service::change_password(&state.db, &signed_in.principal, &form.current_password, &form.new_password, &signed_in.ip).await {
         Ok(()) => Redirect::to("/mon-compte?fait=1").into_response(),
-        Err(e) if e.is_user_error() => (StatusCode::UNPROCESSABLE_ENTITY, account_page(&signed_in, Some(e.to_string()), false)).into_response(),
+        Err(e) if e.is_user_error() => {
+            (StatusCode::UNPROCESSABLE_ENTITY, account_page(&signed_in, Some(e.to_string()), false)).into_response()
+        }
         Err(e) => HtmlError::from(e).into_response(),
     }
 }
@@ -245,16 +244,14 @@ struct OrgHomePage {
 
 async fn org_home(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<OrgHomePage, HtmlError> {
     let parent = match access.organisation.parent_id {
-        Some(parent_id) => service::organisations(&state.db)
-            .await?
-            .into_iter()
-            .find(|o| o.id == parent_id)
-            .map(|o| (o.name, o.slug)),
+        Some(parent_id) => service::organisations(&state.db).await?.into_iter().find(|o| o.id == parent_id).map(|o| (o.name, o.slug)),
         None => None,
     };
     let slug = access.organisation.slug.clone();
     Ok(OrgHomePage {
-        page: access.page(&access.organisation.name).with_breadcrumbs(&[("Accueil", "/"), (&access.organisation.name, &format!("/{slug}/"))]),
+        page: access
+            .page(&access.organisation.name)
+            .with_breadcrumbs(&[("Accueil", "/"), (&access.organisation.name, &format!("/{slug}/"))]),
         org: OrgRow::from(&access.organisation),
         roles: access.roles.iter().map(|r| r.label()).collect(),
         is_admin: access.is_admin(),
@@ -290,7 +287,13 @@ struct MemberForm {
     role: String,
 }
 
-async fn members_page(state: &AppState, access: &crate::access::OrgAccess, form: MemberForm, error: Option<String>, created: Option<(String, String)>) -> Result<MembersPage, HtmlError> {
+async fn members_page(
+    state: &AppState,
+    access: &crate::access::OrgAccess,
+    form: MemberForm,
+    error: Option<String>,
+    created: Option<(String, String)>,
+) -> Result<MembersPage, HtmlError> {
     let slug = access.organisation.slug.clone();
     Ok(MembersPage {
         page: access.page(&format!("Utilisateurs — {}", access.organisation.name)).with_breadcrumbs(&[
@@ -311,7 +314,11 @@ async fn members(State(state): State<AppState>, OrgAdmin(access): OrgAdmin) -> R
     members_page(&state, &access, MemberForm { role: Role::Agent.code().into(), ..MemberForm::default() }, None, None).await
 }
 
-async fn add_member(State(state): State<AppState>, OrgAdmin(access): OrgAdmin, Form(form): Form<MemberForm>) -> Result<Response, HtmlError> {
+async fn add_member(
+    State(state): State<AppState>,
+    OrgAdmin(access): OrgAdmin,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, HtmlError> {
     let new = NewMember { email: form.email.clone(), display_name: form.display_name.clone(), role: form.role.clone() };
     match service::add_member(&state.db, access.actor(), access.scope, &new).await {
         Ok(added) => {
@@ -390,7 +397,11 @@ struct JournalQuery {
 
 const JOURNAL_PAGE_SIZE: i64 = 50;
 
-async fn journal(State(state): State<AppState>, OrgAdmin(access): OrgAdmin, Query(q): Query<JournalQuery>) -> Result<JournalPage, HtmlError> {
+async fn journal(
+    State(state): State<AppState>,
+    OrgAdmin(access): OrgAdmin,
+    Query(q): Query<JournalQuery>,
+) -> Result<JournalPage, HtmlError> {
     let events = store::audit::list(&state.db, access.scope, JOURNAL_PAGE_SIZE, q.avant).await?;
     let next_before = (events.len() as i64 == JOURNAL_PAGE_SIZE).then(|| events.last().map(|e| e.id)).flatten();
     let slug = access.organisation.slug.clone();
@@ -412,7 +423,14 @@ mod tests {
 
     #[test]
     fn thousands_table() {
-        for (n, s) in [(0, "0"), (999, "999"), (1000, "1\u{202f}000"), (472573, "472\u{202f}573"), (286098, "286\u{202f}098"), (-1500, "-1\u{202f}500")] {
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1\u{202f}000"),
+            (472573, "472\u{202f}573"),
+            (286098, "286\u{202f}098"),
+            (-1500, "-1\u{202f}500"),
+        ] {
             assert_eq!(thousands(n), s);
         }
     }

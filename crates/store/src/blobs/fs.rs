@@ -9,10 +9,7 @@ use std::time::{Duration, SystemTime};
 use futures::Stream;
 use sha2::{Digest, Sha256};
 
-use super::{
-    BlobError, BlobPage, BlobRef, CHUNK, TempFile, hash_reader, is_valid_key, join_error,
-    read_full, spool,
-};
+use super::{BlobError, BlobPage, BlobRef, CHUNK, TempFile, hash_reader, is_valid_key, join_error, read_full, spool};
 
 /// Temporary files older than this are leftovers of a crash, removed when the store opens.
 const STALE_TEMP: Duration = Duration::from_secs(24 * 3600);
@@ -44,10 +41,7 @@ impl FsBackend {
 
     /// Blocking context for the closures below (paths are cheap to clone).
     fn paths(&self) -> Paths {
-        Paths {
-            root: self.root.clone(),
-            tmp: self.tmp.clone(),
-        }
+        Paths { root: self.root.clone(), tmp: self.tmp.clone() }
     }
 
     pub(super) async fn put(&self, content: Vec<u8>) -> Result<BlobRef, BlobError> {
@@ -90,10 +84,7 @@ impl FsBackend {
             }
             file.sync_all()?;
             drop(file);
-            let blob = BlobRef {
-                sha256: hex::encode(hasher.finalize()),
-                size,
-            };
+            let blob = BlobRef { sha256: hex::encode(hasher.finalize()), size };
             paths.persist(temp, &blob.sha256)?;
             Ok(blob)
         })
@@ -162,11 +153,7 @@ impl FsBackend {
         .await
     }
 
-    pub(super) async fn list_page(
-        &self,
-        start_after: Option<&str>,
-        limit: usize,
-    ) -> Result<BlobPage, BlobError> {
+    pub(super) async fn list_page(&self, start_after: Option<&str>, limit: usize) -> Result<BlobPage, BlobError> {
         let root = self.root.clone();
         let after = start_after.unwrap_or("").to_owned();
         blocking(move || list_page(&root, &after, limit)).await
@@ -217,11 +204,7 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 fn not_found(e: io::Error, key: &str) -> BlobError {
-    if e.kind() == io::ErrorKind::NotFound {
-        BlobError::NotFound(key.to_owned())
-    } else {
-        BlobError::Io(e)
-    }
+    if e.kind() == io::ErrorKind::NotFound { BlobError::NotFound(key.to_owned()) } else { BlobError::Io(e) }
 }
 
 async fn blocking<T, F>(f: F) -> Result<T, BlobError>
@@ -238,10 +221,8 @@ fn remove_stale_temporaries(tmp: &Path) {
     };
     let now = SystemTime::now();
     for entry in entries.flatten() {
-        let stale = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() > STALE_TEMP);
+        let stale =
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() > STALE_TEMP);
         if stale {
             let _ = fs::remove_file(entry.path());
         }
@@ -283,10 +264,8 @@ fn list_page(root: &Path, after: &str, limit: usize) -> Result<BlobPage, BlobErr
                 continue;
             }
             let dir2 = dir1.join(&level2);
-            let mut keys: Vec<String> = hex_names(&dir2, 64)?
-                .into_iter()
-                .filter(|k| k.as_str() > after && k.starts_with(&prefix) && is_valid_key(k))
-                .collect();
+            let mut keys: Vec<String> =
+                hex_names(&dir2, 64)?.into_iter().filter(|k| k.as_str() > after && k.starts_with(&prefix) && is_valid_key(k)).collect();
             keys.sort_unstable();
             for key in keys {
                 let size = match fs::metadata(dir2.join(&key)) {

@@ -44,10 +44,7 @@ pub struct BlobRef {
 impl BlobRef {
     /// The reference `content` would be stored under.
     pub fn of(content: &[u8]) -> Self {
-        Self {
-            sha256: hex::encode(Sha256::digest(content)),
-            size: content.len() as u64,
-        }
+        Self { sha256: hex::encode(Sha256::digest(content)), size: content.len() as u64 }
     }
 }
 
@@ -69,13 +66,9 @@ pub type BlobStream = Pin<Box<dyn Stream<Item = Result<Vec<u8>, BlobError>> + Se
 pub enum BlobError {
     #[error("document introuvable dans le stockage (empreinte {0})")]
     NotFound(String),
-    #[error(
-        "document corrompu dans le stockage : empreinte attendue {expected}, contenu lu {actual}"
-    )]
+    #[error("document corrompu dans le stockage : empreinte attendue {expected}, contenu lu {actual}")]
     Corrupted { expected: String, actual: String },
-    #[error(
-        "identifiant de document invalide « {0} » (attendu : 64 caractères hexadécimaux minuscules)"
-    )]
+    #[error("identifiant de document invalide « {0} » (attendu : 64 caractères hexadécimaux minuscules)")]
     InvalidKey(String),
     #[error("stockage des documents : {0}")]
     Io(#[from] io::Error),
@@ -182,9 +175,7 @@ impl BlobStore {
             BlobConfig::Filesystem { root } => Backend::Fs(fs::FsBackend::open(root).await?),
             BlobConfig::S3(config) => Backend::S3(s3::S3Backend::new(config)?),
         };
-        Ok(Self {
-            backend: Arc::new(backend),
-        })
+        Ok(Self { backend: Arc::new(backend) })
     }
 
     /// Stores `content` (idempotent: the same content gives the same reference and is stored once).
@@ -235,10 +226,7 @@ impl BlobStore {
         .await
         .map_err(join_error)?;
         if actual != sha256 {
-            return Err(BlobError::Corrupted {
-                expected: sha256.into(),
-                actual,
-            });
+            return Err(BlobError::Corrupted { expected: sha256.into(), actual });
         }
         Ok(content)
     }
@@ -287,28 +275,18 @@ impl BlobStore {
                     size += chunk.len() as u64;
                     hasher.update(&chunk);
                 }
-                BlobRef {
-                    sha256: hex::encode(hasher.finalize()),
-                    size,
-                }
+                BlobRef { sha256: hex::encode(hasher.finalize()), size }
             }
         };
         if actual.sha256 != sha256 {
-            return Err(BlobError::Corrupted {
-                expected: sha256.into(),
-                actual: actual.sha256,
-            });
+            return Err(BlobError::Corrupted { expected: sha256.into(), actual: actual.sha256 });
         }
         Ok(actual)
     }
 
     /// One page of at most `limit` blobs whose names come after `start_after` (`None`: from the start).
     /// Files or objects that are not blobs (wrong names) are skipped.
-    pub async fn list_page(
-        &self,
-        start_after: Option<&str>,
-        limit: usize,
-    ) -> Result<BlobPage, BlobError> {
+    pub async fn list_page(&self, start_after: Option<&str>, limit: usize) -> Result<BlobPage, BlobError> {
         let limit = limit.max(1);
         match &*self.backend {
             Backend::Fs(b) => b.list_page(start_after, limit).await,
@@ -346,11 +324,7 @@ pub fn is_valid_key(key: &str) -> bool {
 }
 
 fn check_key(key: &str) -> Result<(), BlobError> {
-    if is_valid_key(key) {
-        Ok(())
-    } else {
-        Err(BlobError::InvalidKey(key.chars().take(80).collect()))
-    }
+    if is_valid_key(key) { Ok(()) } else { Err(BlobError::InvalidKey(key.chars().take(80).collect())) }
 }
 
 fn join_error(e: tokio::task::JoinError) -> BlobError {
@@ -384,16 +358,11 @@ fn hash_reader(reader: &mut impl Read) -> io::Result<BlobRef> {
         hasher.update(&buf[..n]);
         size += n as u64;
     }
-    Ok(BlobRef {
-        sha256: hex::encode(hasher.finalize()),
-        size,
-    })
+    Ok(BlobRef { sha256: hex::encode(hasher.finalize()), size })
 }
 
 /// Streams a file in chunks, read on a blocking thread a few chunks ahead of the consumer.
-fn file_chunks(
-    mut file: std::fs::File,
-) -> impl Stream<Item = Result<Vec<u8>, BlobError>> + Send + 'static {
+fn file_chunks(mut file: std::fs::File) -> impl Stream<Item = Result<Vec<u8>, BlobError>> + Send + 'static {
     let (tx, rx) = mpsc::channel::<io::Result<Vec<u8>>>(4);
     tokio::task::spawn_blocking(move || {
         loop {
@@ -426,33 +395,24 @@ where
     S: Stream<Item = Result<Vec<u8>, BlobError>> + Send + 'static,
 {
     let state = (Box::pin(chunks), Some(Sha256::new()), expected);
-    Box::pin(futures::stream::unfold(
-        state,
-        |(mut chunks, mut hasher, expected)| async move {
-            let running = hasher.as_mut()?;
-            match chunks.next().await {
-                Some(Ok(chunk)) => {
-                    running.update(&chunk);
-                    Some((Ok(chunk), (chunks, hasher, expected)))
-                }
-                Some(Err(e)) => Some((Err(e), (chunks, None, expected))),
-                None => {
-                    let actual = hex::encode(hasher.take()?.finalize());
-                    if actual == expected {
-                        None
-                    } else {
-                        Some((
-                            Err(BlobError::Corrupted {
-                                expected: expected.clone(),
-                                actual,
-                            }),
-                            (chunks, None, expected),
-                        ))
-                    }
+    Box::pin(futures::stream::unfold(state, |(mut chunks, mut hasher, expected)| async move {
+        let running = hasher.as_mut()?;
+        match chunks.next().await {
+            Some(Ok(chunk)) => {
+                running.update(&chunk);
+                Some((Ok(chunk), (chunks, hasher, expected)))
+            }
+            Some(Err(e)) => Some((Err(e), (chunks, None, expected))),
+            None => {
+                let actual = hex::encode(hasher.take()?.finalize());
+                if actual == expected {
+                    None
+                } else {
+                    Some((Err(BlobError::Corrupted { expected: expected.clone(), actual }), (chunks, None, expected)))
                 }
             }
-        },
-    ))
+        }
+    }))
 }
 
 /// A temporary file deleted on drop unless [`TempFile::keep`] was called.
@@ -467,11 +427,7 @@ impl TempFile {
             let mut random = [0u8; 12];
             getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
             let path = dir.join(format!("tmp-{}", hex::encode(random)));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(file) => return Ok((file, TempFile { path: Some(path) })),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -480,9 +436,7 @@ impl TempFile {
     }
 
     fn path(&self) -> &Path {
-        self.path
-            .as_deref()
-            .expect("a temporary file has a path until it is kept")
+        self.path.as_deref().expect("a temporary file has a path until it is kept")
     }
 
     /// The file is now someone else's business (it was renamed).
@@ -500,11 +454,7 @@ impl Drop for TempFile {
 }
 
 /// Writes a stream to a new temporary file in `dir`, hashing it on the way; fsyncs it when `durable`.
-async fn spool<S, B, E>(
-    stream: S,
-    dir: PathBuf,
-    durable: bool,
-) -> Result<(TempFile, BlobRef), BlobError>
+async fn spool<S, B, E>(stream: S, dir: PathBuf, durable: bool) -> Result<(TempFile, BlobRef), BlobError>
 where
     S: Stream<Item = Result<B, E>>,
     B: AsRef<[u8]>,
@@ -512,9 +462,7 @@ where
 {
     use std::io::Write;
 
-    let (file, temp) = tokio::task::spawn_blocking(move || TempFile::create_in(&dir))
-        .await
-        .map_err(join_error)??;
+    let (file, temp) = tokio::task::spawn_blocking(move || TempFile::create_in(&dir)).await.map_err(join_error)??;
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
     let writer = tokio::task::spawn_blocking(move || -> io::Result<BlobRef> {
         let mut file = io::BufWriter::with_capacity(CHUNK, file);
@@ -529,10 +477,7 @@ where
         if durable {
             file.sync_all()?;
         }
-        Ok(BlobRef {
-            sha256: hex::encode(hasher.finalize()),
-            size,
-        })
+        Ok(BlobRef { sha256: hex::encode(hasher.finalize()), size })
     });
 
     let mut stream = std::pin::pin!(stream);
@@ -582,26 +527,15 @@ mod tests {
 
     #[test]
     fn config_deserializes_from_tagged_maps() {
-        let fs: BlobConfig =
-            serde_json::from_str(r#"{"backend":"filesystem","root":"/data/blobs"}"#).unwrap();
-        assert!(
-            matches!(fs, BlobConfig::Filesystem { ref root } if root == Path::new("/data/blobs"))
-        );
+        let fs: BlobConfig = serde_json::from_str(r#"{"backend":"filesystem","root":"/data/blobs"}"#).unwrap();
+        assert!(matches!(fs, BlobConfig::Filesystem { ref root } if root == Path::new("/data/blobs")));
         let s3: BlobConfig = serde_json::from_str(
             r#"{"backend":"s3","endpoint":"http://127.0.0.1:9000","bucket":"b","access_key_id":"k","secret_access_key":"s"}"#,
         )
         .unwrap();
-        let BlobConfig::S3(s3) = s3 else {
-            panic!("expected S3")
-        };
-        assert_eq!(
-            (s3.region.as_str(), s3.prefix.as_str(), s3.path_style),
-            ("us-east-1", "", true)
-        );
-        assert!(
-            !format!("{s3:?}").contains("\"s\""),
-            "the secret is not printed"
-        );
+        let BlobConfig::S3(s3) = s3 else { panic!("expected S3") };
+        assert_eq!((s3.region.as_str(), s3.prefix.as_str(), s3.path_style), ("us-east-1", "", true));
+        assert!(!format!("{s3:?}").contains("\"s\""), "the secret is not printed");
         assert!(serde_json::from_str::<BlobConfig>(r#"{"backend":"ftp"}"#).is_err());
     }
 }

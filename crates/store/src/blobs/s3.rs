@@ -11,9 +11,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::sigv4::{self, EMPTY_PAYLOAD_SHA256};
-use super::{
-    BlobError, BlobPage, BlobRef, S3Config, hash_reader, is_valid_key, join_error, spool, verifying,
-};
+use super::{BlobError, BlobPage, BlobRef, S3Config, hash_reader, is_valid_key, join_error, spool, verifying};
 
 const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
@@ -42,19 +40,15 @@ enum Payload {
 
 impl S3Backend {
     pub(super) fn new(config: S3Config) -> Result<Self, BlobError> {
-        let (scheme, rest) = config.endpoint.split_once("://").ok_or_else(|| {
-            BlobError::Config(format!(
-                "point d'accès S3 sans schéma « {} »",
-                config.endpoint
-            ))
-        })?;
+        let (scheme, rest) = config
+            .endpoint
+            .split_once("://")
+            .ok_or_else(|| BlobError::Config(format!("point d'accès S3 sans schéma « {} »", config.endpoint)))?;
         let scheme = match scheme {
             "http" => "http",
             "https" => "https",
             other => {
-                return Err(BlobError::Config(format!(
-                    "schéma « {other} » non pris en charge (http ou https)"
-                )));
+                return Err(BlobError::Config(format!("schéma « {other} » non pris en charge (http ou https)")));
             }
         };
         let authority = rest.trim_end_matches('/');
@@ -65,16 +59,9 @@ impl S3Backend {
             )));
         }
         if config.bucket.is_empty() || config.bucket.contains(['/', '?', '#']) {
-            return Err(BlobError::Config(format!(
-                "nom de bucket S3 invalide « {} »",
-                config.bucket
-            )));
+            return Err(BlobError::Config(format!("nom de bucket S3 invalide « {} »", config.bucket)));
         }
-        let host = if config.path_style {
-            authority.to_owned()
-        } else {
-            format!("{}.{authority}", config.bucket)
-        };
+        let host = if config.path_style { authority.to_owned() } else { format!("{}.{authority}", config.bucket) };
         Ok(Self {
             client: http_client()?,
             scheme,
@@ -89,29 +76,18 @@ impl S3Backend {
     }
 
     pub(super) fn describe(&self) -> String {
-        format!(
-            "{}://{} bucket {} prefix « {} »",
-            self.scheme, self.host, self.bucket, self.prefix
-        )
+        format!("{}://{} bucket {} prefix « {} »", self.scheme, self.host, self.bucket, self.prefix)
     }
 
     /// Encoded path of the bucket (`/bucket` in path style, `/` otherwise).
     fn bucket_path(&self) -> String {
-        if self.path_style {
-            format!("/{}", sigv4::uri_encode(&self.bucket, false))
-        } else {
-            "/".into()
-        }
+        if self.path_style { format!("/{}", sigv4::uri_encode(&self.bucket, false)) } else { "/".into() }
     }
 
     /// Encoded path of a blob.
     fn object_path(&self, key: &str) -> String {
         let object = sigv4::uri_encode(&format!("{}{key}", self.prefix), true);
-        if self.path_style {
-            format!("{}/{object}", self.bucket_path())
-        } else {
-            format!("/{object}")
-        }
+        if self.path_style { format!("{}/{object}", self.bucket_path()) } else { format!("/{object}") }
     }
 
     /// Signs and sends one request; retries requests without a streamed body on network errors and 5xx.
@@ -129,11 +105,8 @@ impl S3Backend {
         } else {
             format!("{}://{}{path}?{query}", self.scheme, self.host)
         };
-        let amz_date = OffsetDateTime::now_utc()
-            .format(format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .expect("the date formats");
+        let amz_date =
+            OffsetDateTime::now_utc().format(format_description!("[year][month][day]T[hour][minute][second]Z")).expect("the date formats");
         let signer = sigv4::Signer {
             access_key_id: &self.access_key_id,
             secret_access_key: &self.secret_access_key,
@@ -159,9 +132,7 @@ impl S3Backend {
         let mut request = match payload {
             Payload::Empty => request,
             Payload::Bytes(bytes) => request.body(bytes),
-            Payload::Stream(body, length) => request
-                .header(CONTENT_LENGTH, HeaderValue::from(length))
-                .body(body),
+            Payload::Stream(body, length) => request.header(CONTENT_LENGTH, HeaderValue::from(length)).body(body),
         };
         // The signature stays valid for 15 minutes: a retry sends the same signed request again. A streamed
         // body cannot be cloned, so it is never retried.
@@ -187,25 +158,12 @@ impl S3Backend {
 
     /// Size of a stored blob, `None` if absent.
     async fn head(&self, key: &str) -> Result<Option<u64>, BlobError> {
-        let response = self
-            .send(
-                Method::HEAD,
-                &self.object_path(key),
-                &[],
-                EMPTY_PAYLOAD_SHA256,
-                Payload::Empty,
-            )
-            .await?;
+        let response = self.send(Method::HEAD, &self.object_path(key), &[], EMPTY_PAYLOAD_SHA256, Payload::Empty).await?;
         match response.status() {
             StatusCode::NOT_FOUND => Ok(None),
-            status if status.is_success() => Ok(Some(
-                response
-                    .headers()
-                    .get(CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0),
-            )),
+            status if status.is_success() => {
+                Ok(Some(response.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
+            }
             _ => Err(s3_error(response).await),
         }
     }
@@ -226,15 +184,7 @@ impl S3Backend {
         if self.already_stored(&blob).await {
             return Ok(blob);
         }
-        let response = self
-            .send(
-                Method::PUT,
-                &self.object_path(&blob.sha256),
-                &[],
-                &blob.sha256,
-                Payload::Bytes(content),
-            )
-            .await?;
+        let response = self.send(Method::PUT, &self.object_path(&blob.sha256), &[], &blob.sha256, Payload::Bytes(content)).await?;
         expect_success(response).await?;
         Ok(blob)
     }
@@ -254,15 +204,7 @@ impl S3Backend {
         // The file is hashed again on the way: if it changed in between, the body ends with an error and
         // the upload is aborted (the server would refuse it anyway, the payload hash being signed).
         let body = Body::wrap_stream(verifying(super::file_chunks(file), blob.sha256.clone()));
-        let response = self
-            .send(
-                Method::PUT,
-                &self.object_path(&blob.sha256),
-                &[],
-                &blob.sha256,
-                Payload::Stream(body, blob.size),
-            )
-            .await?;
+        let response = self.send(Method::PUT, &self.object_path(&blob.sha256), &[], &blob.sha256, Payload::Stream(body, blob.size)).await?;
         expect_success(response).await?;
         Ok(blob)
     }
@@ -275,22 +217,12 @@ impl S3Backend {
     {
         let (temp, _) = spool(stream, std::env::temp_dir(), false).await?;
         let blob = self.put_file(temp.path().to_owned()).await;
-        tokio::task::spawn_blocking(move || drop(temp))
-            .await
-            .map_err(join_error)?;
+        tokio::task::spawn_blocking(move || drop(temp)).await.map_err(join_error)?;
         blob
     }
 
     async fn get_response(&self, key: &str) -> Result<Response, BlobError> {
-        let response = self
-            .send(
-                Method::GET,
-                &self.object_path(key),
-                &[],
-                EMPTY_PAYLOAD_SHA256,
-                Payload::Empty,
-            )
-            .await?;
+        let response = self.send(Method::GET, &self.object_path(key), &[], EMPTY_PAYLOAD_SHA256, Payload::Empty).await?;
         match response.status() {
             StatusCode::NOT_FOUND => Err(BlobError::NotFound(key.to_owned())),
             status if status.is_success() => Ok(response),
@@ -308,9 +240,7 @@ impl S3Backend {
         key: &str,
     ) -> Result<impl Stream<Item = Result<Vec<u8>, BlobError>> + Send + 'static, BlobError> {
         let response = self.get_response(key).await?;
-        Ok(response
-            .bytes_stream()
-            .map(|chunk| chunk.map(Vec::from).map_err(network_error)))
+        Ok(response.bytes_stream().map(|chunk| chunk.map(Vec::from).map_err(network_error)))
     }
 
     pub(super) async fn exists(&self, key: &str) -> Result<bool, BlobError> {
@@ -318,45 +248,21 @@ impl S3Backend {
     }
 
     pub(super) async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        let response = self
-            .send(
-                Method::DELETE,
-                &self.object_path(key),
-                &[],
-                EMPTY_PAYLOAD_SHA256,
-                Payload::Empty,
-            )
-            .await?;
+        let response = self.send(Method::DELETE, &self.object_path(key), &[], EMPTY_PAYLOAD_SHA256, Payload::Empty).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(());
         }
         expect_success(response).await
     }
 
-    pub(super) async fn list_page(
-        &self,
-        start_after: Option<&str>,
-        limit: usize,
-    ) -> Result<BlobPage, BlobError> {
+    pub(super) async fn list_page(&self, start_after: Option<&str>, limit: usize) -> Result<BlobPage, BlobError> {
         let max_keys = limit.min(1000).to_string();
         let start = start_after.map(|after| format!("{}{after}", self.prefix));
-        let mut query = vec![
-            ("list-type", "2"),
-            ("max-keys", max_keys.as_str()),
-            ("prefix", self.prefix.as_str()),
-        ];
+        let mut query = vec![("list-type", "2"), ("max-keys", max_keys.as_str()), ("prefix", self.prefix.as_str())];
         if let Some(start) = &start {
             query.push(("start-after", start.as_str()));
         }
-        let response = self
-            .send(
-                Method::GET,
-                &self.bucket_path(),
-                &query,
-                EMPTY_PAYLOAD_SHA256,
-                Payload::Empty,
-            )
-            .await?;
+        let response = self.send(Method::GET, &self.bucket_path(), &query, EMPTY_PAYLOAD_SHA256, Payload::Empty).await?;
         if !response.status().is_success() {
             return Err(s3_error(response).await);
         }
@@ -371,21 +277,13 @@ impl S3Backend {
                 continue;
             };
             if is_valid_key(name) {
-                let size = xml::element(contents, "Size")
-                    .and_then(|s| s.trim().parse().ok())
-                    .unwrap_or(0);
-                blobs.push(BlobRef {
-                    sha256: name.to_owned(),
-                    size,
-                });
+                let size = xml::element(contents, "Size").and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+                blobs.push(BlobRef { sha256: name.to_owned(), size });
             }
             last_key = Some(name.to_owned());
         }
         let truncated = xml::element(&xml, "IsTruncated").is_some_and(|t| t.trim() == "true");
-        Ok(BlobPage {
-            blobs,
-            next: if truncated { last_key } else { None },
-        })
+        Ok(BlobPage { blobs, next: if truncated { last_key } else { None } })
     }
 
     pub(super) async fn create_bucket_if_missing(&self) -> Result<(), BlobError> {
@@ -400,22 +298,13 @@ impl S3Backend {
             .into_bytes()
         };
         let payload_sha256 = BlobRef::of(&body).sha256;
-        let response = self
-            .send(
-                Method::PUT,
-                &self.bucket_path(),
-                &[],
-                &payload_sha256,
-                Payload::Bytes(body),
-            )
-            .await?;
+        let response = self.send(Method::PUT, &self.bucket_path(), &[], &payload_sha256, Payload::Bytes(body)).await?;
         if response.status().is_success() {
             return Ok(());
         }
         match s3_error(response).await {
             BlobError::S3 { message, .. }
-                if message.starts_with("BucketAlreadyOwnedByYou")
-                    || message.starts_with("BucketAlreadyExists") =>
+                if message.starts_with("BucketAlreadyOwnedByYou") || message.starts_with("BucketAlreadyExists") =>
             {
                 Ok(())
             }
@@ -452,11 +341,7 @@ fn network_error(e: reqwest::Error) -> BlobError {
 }
 
 async fn expect_success(response: Response) -> Result<(), BlobError> {
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(s3_error(response).await)
-    }
+    if response.status().is_success() { Ok(()) } else { Err(s3_error(response).await) }
 }
 
 /// The error of a failed answer: `Code: Message` from the S3 XML error body when there is one.
@@ -470,10 +355,7 @@ async fn s3_error(response: Response) -> BlobError {
         (Some(code), None) => xml::unescape(code),
         _ => status.canonical_reason().unwrap_or("erreur").to_owned(),
     };
-    BlobError::S3 {
-        status: status.as_u16(),
-        message,
-    }
+    BlobError::S3 { status: status.as_u16(), message }
 }
 
 /// Just enough XML for S3 answers: flat elements without attributes, entities.
@@ -591,19 +473,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_endpoints() {
-        for endpoint in [
-            "127.0.0.1:9000",
-            "ftp://host",
-            "http://host/path",
-            "https://",
-        ] {
-            assert!(
-                matches!(
-                    S3Backend::new(config(endpoint, true)),
-                    Err(BlobError::Config(_))
-                ),
-                "{endpoint}"
-            );
+        for endpoint in ["127.0.0.1:9000", "ftp://host", "http://host/path", "https://"] {
+            assert!(matches!(S3Backend::new(config(endpoint, true)), Err(BlobError::Config(_))), "{endpoint}");
         }
     }
 }

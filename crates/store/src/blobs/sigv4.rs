@@ -8,8 +8,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of the empty payload, sent with every request that has no body.
-pub(crate) const EMPTY_PAYLOAD_SHA256: &str =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub(crate) const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -47,10 +46,7 @@ impl Signer<'_> {
         let to_sign = string_to_sign(request.amz_date, &scope, &canonical);
         let key = signing_key(self.secret_access_key, date, self.region, self.service);
         let signature = hex::encode(hmac(&key, to_sign.as_bytes()));
-        format!(
-            "{ALGORITHM} Credential={}/{scope},SignedHeaders={signed_headers},Signature={signature}",
-            self.access_key_id
-        )
+        format!("{ALGORITHM} Credential={}/{scope},SignedHeaders={signed_headers},Signature={signature}", self.access_key_id)
     }
 }
 
@@ -72,19 +68,10 @@ fn canonical_request(request: &Request<'_>) -> (String, String) {
         canonical_headers.push_str(value);
         canonical_headers.push('\n');
     }
-    let signed_headers = headers
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let signed_headers = headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";");
     let canonical = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method,
-        request.canonical_uri,
-        request.canonical_query,
-        canonical_headers,
-        signed_headers,
-        request.payload_sha256
+        request.method, request.canonical_uri, request.canonical_query, canonical_headers, signed_headers, request.payload_sha256
     );
     (canonical, signed_headers)
 }
@@ -117,9 +104,7 @@ pub(crate) fn uri_encode(input: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(input.len());
     for &byte in input.as_bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
             b'/' if keep_slash => out.push('/'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
@@ -129,16 +114,9 @@ pub(crate) fn uri_encode(input: &str, keep_slash: bool) -> String {
 
 /// The canonical query string (also usable as the URL's query): encoded pairs sorted by name.
 pub(crate) fn canonical_query(params: &[(&str, &str)]) -> String {
-    let mut encoded: Vec<(String, String)> = params
-        .iter()
-        .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
-        .collect();
+    let mut encoded: Vec<(String, String)> = params.iter().map(|(k, v)| (uri_encode(k, false), uri_encode(v, false))).collect();
     encoded.sort();
-    encoded
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    encoded.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
 #[cfg(test)]
@@ -174,11 +152,7 @@ mod tests {
              e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            string_to_sign(
-                "20130524T000000Z",
-                "20130524/us-east-1/s3/aws4_request",
-                &canonical
-            ),
+            string_to_sign("20130524T000000Z", "20130524/us-east-1/s3/aws4_request", &canonical),
             "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n\
              7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"
         );
@@ -204,36 +178,20 @@ mod tests {
             payload_sha256: EMPTY_PAYLOAD_SHA256,
             amz_date: "20130524T000000Z",
         };
-        assert!(EXAMPLE.authorization(&request).ends_with(
-            "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"
-        ));
+        assert!(EXAMPLE.authorization(&request).ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
     }
 
     /// The signing-key derivation example of the AWS general reference (IAM, 2012-02-15).
     #[test]
     fn aws_documented_signing_key_example() {
-        let key = signing_key(
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            "20120215",
-            "us-east-1",
-            "iam",
-        );
-        assert_eq!(
-            hex::encode(key),
-            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
-        );
+        let key = signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
+        assert_eq!(hex::encode(key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
     }
 
     #[test]
     fn encoding_follows_sigv4_rules() {
-        assert_eq!(
-            uri_encode("a b/c~d_e.f-g+h*", true),
-            "a%20b/c~d_e.f-g%2Bh%2A"
-        );
+        assert_eq!(uri_encode("a b/c~d_e.f-g+h*", true), "a%20b/c~d_e.f-g%2Bh%2A");
         assert_eq!(uri_encode("x/y=é", false), "x%2Fy%3D%C3%A9");
-        assert_eq!(
-            canonical_query(&[("start-after", "a/b"), ("list-type", "2"), ("prefix", "")]),
-            "list-type=2&prefix=&start-after=a%2Fb"
-        );
+        assert_eq!(canonical_query(&[("start-after", "a/b"), ("list-type", "2"), ("prefix", "")]), "list-type=2&prefix=&start-after=a%2Fb");
     }
 }

@@ -29,22 +29,13 @@ struct Fixture {
 async fn filesystem() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("blobs");
-    let store = BlobStore::open(BlobConfig::Filesystem { root: root.clone() })
-        .await
-        .unwrap();
-    Fixture {
-        store,
-        root: Some(root),
-        _dir: Some(dir),
-    }
+    let store = BlobStore::open(BlobConfig::Filesystem { root: root.clone() }).await.unwrap();
+    Fixture { store, root: Some(root), _dir: Some(dir) }
 }
 
 fn s3_config(prefix: String) -> Option<S3Config> {
-    let endpoint = std::env::var("COMMUNS_TEST_S3_ENDPOINT")
-        .ok()
-        .filter(|e| !e.is_empty())?;
-    let var =
-        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let endpoint = std::env::var("COMMUNS_TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty())?;
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     Some(S3Config {
         endpoint,
         bucket: var("COMMUNS_TEST_S3_BUCKET", "communs-test"),
@@ -58,18 +49,12 @@ fn s3_config(prefix: String) -> Option<S3Config> {
 
 async fn s3() -> Option<Fixture> {
     let Some(config) = s3_config(format!("test-{}/", random_hex(8))) else {
-        eprintln!(
-            "COMMUNS_TEST_S3_ENDPOINT absent : test S3 ignoré (voir scripts/s3-test-server.sh)"
-        );
+        eprintln!("COMMUNS_TEST_S3_ENDPOINT absent : test S3 ignoré (voir scripts/s3-test-server.sh)");
         return None;
     };
     let store = BlobStore::open(BlobConfig::S3(config)).await.unwrap();
     store.create_bucket_if_missing().await.unwrap();
-    Some(Fixture {
-        store,
-        root: None,
-        _dir: None,
-    })
+    Some(Fixture { store, root: None, _dir: None })
 }
 
 /// Runs each scenario on both backends.
@@ -134,13 +119,7 @@ fn sha256(bytes: &[u8]) -> String {
 async fn round_trip(f: Fixture) {
     let text = "Délibération n° 2026-042 du conseil municipal".as_bytes();
     let blob = f.store.put(text).await.unwrap();
-    assert_eq!(
-        blob,
-        BlobRef {
-            sha256: sha256(text),
-            size: text.len() as u64
-        }
-    );
+    assert_eq!(blob, BlobRef { sha256: sha256(text), size: text.len() as u64 });
     assert_eq!(f.store.get(&blob.sha256).await.unwrap(), text);
     assert!(f.store.exists(&blob.sha256).await.unwrap());
     assert_eq!(f.store.verify(&blob.sha256).await.unwrap(), blob);
@@ -151,10 +130,7 @@ async fn round_trip(f: Fixture) {
 
     if let Some(root) = &f.root {
         let k = &blob.sha256;
-        assert!(
-            root.join(&k[..2]).join(&k[2..4]).join(k).is_file(),
-            "root/ab/cd/<sha256>"
-        );
+        assert!(root.join(&k[..2]).join(&k[2..4]).join(k).is_file(), "root/ab/cd/<sha256>");
         let leftovers = std::fs::read_dir(root.join(".tmp")).unwrap().count();
         assert_eq!(leftovers, 0, "no temporary file left behind");
     }
@@ -164,13 +140,7 @@ async fn same_content_is_stored_once(f: Fixture) {
     let bytes = content(10_000, 7);
     let first = f.store.put(bytes.clone()).await.unwrap();
     let second = f.store.put(bytes.as_slice()).await.unwrap();
-    let third = f
-        .store
-        .put_stream(futures::stream::iter([Ok::<_, std::io::Error>(
-            bytes.clone(),
-        )]))
-        .await
-        .unwrap();
+    let third = f.store.put_stream(futures::stream::iter([Ok::<_, std::io::Error>(bytes.clone())])).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(first, third);
     assert_eq!(f.store.list().await.unwrap(), vec![first]);
@@ -179,10 +149,7 @@ async fn same_content_is_stored_once(f: Fixture) {
 async fn large_blob_streams_in_and_out(f: Fixture) {
     const SIZE: usize = 20 * 1024 * 1024 + 12_345;
     let bytes = content(SIZE, 42);
-    let expected = BlobRef {
-        sha256: sha256(&bytes),
-        size: SIZE as u64,
-    };
+    let expected = BlobRef { sha256: sha256(&bytes), size: SIZE as u64 };
 
     let mut file = tempfile::NamedTempFile::new().unwrap();
     file.write_all(&bytes).unwrap();
@@ -190,17 +157,8 @@ async fn large_blob_streams_in_and_out(f: Fixture) {
     assert_eq!(f.store.put_file(file.path()).await.unwrap(), expected);
 
     // The same content as a stream of small chunks, as an upload arrives.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes
-        .chunks(64 * 1024 + 3)
-        .map(|c| Ok(c.to_vec()))
-        .collect();
-    assert_eq!(
-        f.store
-            .put_stream(futures::stream::iter(chunks))
-            .await
-            .unwrap(),
-        expected
-    );
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(64 * 1024 + 3).map(|c| Ok(c.to_vec())).collect();
+    assert_eq!(f.store.put_stream(futures::stream::iter(chunks)).await.unwrap(), expected);
 
     let mut stream = f.store.read_stream(&expected.sha256).await.unwrap();
     let mut hasher = Sha256::new();
@@ -208,11 +166,7 @@ async fn large_blob_streams_in_and_out(f: Fixture) {
     let mut chunks = 0;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.unwrap();
-        assert_eq!(
-            chunk,
-            bytes[read..read + chunk.len()],
-            "content at offset {read}"
-        );
+        assert_eq!(chunk, bytes[read..read + chunk.len()], "content at offset {read}");
         hasher.update(&chunk);
         read += chunk.len();
         chunks += 1;
@@ -229,14 +183,8 @@ async fn large_blob_streams_in_and_out(f: Fixture) {
 async fn missing_blob_is_not_found(f: Fixture) {
     let missing = sha256(b"jamais stocke");
     assert!(matches!(f.store.get(&missing).await, Err(BlobError::NotFound(k)) if k == missing));
-    assert!(matches!(
-        f.store.read_stream(&missing).await,
-        Err(BlobError::NotFound(_))
-    ));
-    assert!(matches!(
-        f.store.verify(&missing).await,
-        Err(BlobError::NotFound(_))
-    ));
+    assert!(matches!(f.store.read_stream(&missing).await, Err(BlobError::NotFound(_))));
+    assert!(matches!(f.store.verify(&missing).await, Err(BlobError::NotFound(_))));
     assert!(!f.store.exists(&missing).await.unwrap());
     f.store.delete(&missing).await.unwrap();
     let message = f.store.get(&missing).await.unwrap_err().to_string();
@@ -256,47 +204,21 @@ async fn invalid_keys_are_rejected(f: Fixture) {
         format!("{}/", &valid[1..]),
     ];
     for key in &invalid {
-        assert!(
-            matches!(f.store.get(key).await, Err(BlobError::InvalidKey(_))),
-            "get {key:?}"
-        );
-        assert!(
-            matches!(
-                f.store.read_stream(key).await,
-                Err(BlobError::InvalidKey(_))
-            ),
-            "read {key:?}"
-        );
-        assert!(
-            matches!(f.store.exists(key).await, Err(BlobError::InvalidKey(_))),
-            "exists {key:?}"
-        );
-        assert!(
-            matches!(f.store.delete(key).await, Err(BlobError::InvalidKey(_))),
-            "delete {key:?}"
-        );
-        assert!(
-            matches!(f.store.verify(key).await, Err(BlobError::InvalidKey(_))),
-            "verify {key:?}"
-        );
+        assert!(matches!(f.store.get(key).await, Err(BlobError::InvalidKey(_))), "get {key:?}");
+        assert!(matches!(f.store.read_stream(key).await, Err(BlobError::InvalidKey(_))), "read {key:?}");
+        assert!(matches!(f.store.exists(key).await, Err(BlobError::InvalidKey(_))), "exists {key:?}");
+        assert!(matches!(f.store.delete(key).await, Err(BlobError::InvalidKey(_))), "delete {key:?}");
+        assert!(matches!(f.store.verify(key).await, Err(BlobError::InvalidKey(_))), "verify {key:?}");
     }
     let message = f.store.get("../x").await.unwrap_err().to_string();
-    assert!(
-        message.contains("identifiant de document invalide"),
-        "{message}"
-    );
+    assert!(message.contains("identifiant de document invalide"), "{message}");
 }
 
 async fn list_returns_what_was_put_page_by_page(f: Fixture) {
     assert!(f.store.list().await.unwrap().is_empty());
     let mut expected = Vec::new();
     for seed in 0..7 {
-        expected.push(
-            f.store
-                .put(content(100 + seed as usize, seed))
-                .await
-                .unwrap(),
-        );
+        expected.push(f.store.put(content(100 + seed as usize, seed)).await.unwrap());
     }
     expected.sort();
     assert_eq!(f.store.list().await.unwrap(), expected);
@@ -319,11 +241,7 @@ async fn list_returns_what_was_put_page_by_page(f: Fixture) {
     assert_eq!(paged, expected);
 
     // A cursor taken from a key resumes right after it.
-    let rest = f
-        .store
-        .list_page(Some(&expected[4].sha256), 100)
-        .await
-        .unwrap();
+    let rest = f.store.list_page(Some(&expected[4].sha256), 100).await.unwrap();
     assert_eq!(rest.blobs, expected[5..]);
     assert_eq!(rest.next, None);
 }
@@ -333,25 +251,15 @@ async fn delete_removes_the_blob(f: Fixture) {
     let gone = f.store.put("éliminé").await.unwrap();
     f.store.delete(&gone.sha256).await.unwrap();
     assert!(!f.store.exists(&gone.sha256).await.unwrap());
-    assert!(matches!(
-        f.store.get(&gone.sha256).await,
-        Err(BlobError::NotFound(_))
-    ));
+    assert!(matches!(f.store.get(&gone.sha256).await, Err(BlobError::NotFound(_))));
     assert_eq!(f.store.list().await.unwrap(), vec![kept.clone()]);
     f.store.delete(&gone.sha256).await.unwrap();
     assert_eq!(f.store.get(&kept.sha256).await.unwrap(), "gardé".as_bytes());
 }
 
 async fn failed_stream_stores_nothing(f: Fixture) {
-    let items: Vec<Result<Vec<u8>, std::io::Error>> = vec![
-        Ok(content(3 * 1024 * 1024, 3)),
-        Err(std::io::Error::other("connexion coupée")),
-    ];
-    let error = f
-        .store
-        .put_stream(futures::stream::iter(items))
-        .await
-        .unwrap_err();
+    let items: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(content(3 * 1024 * 1024, 3)), Err(std::io::Error::other("connexion coupée"))];
+    let error = f.store.put_stream(futures::stream::iter(items)).await.unwrap_err();
     assert!(error.to_string().contains("connexion coupée"), "{error}");
     assert!(f.store.list().await.unwrap().is_empty());
     if let Some(root) = &f.root {
@@ -362,12 +270,7 @@ async fn failed_stream_stores_nothing(f: Fixture) {
 // ---- filesystem only ----------------------------------------------------------------------------
 
 fn blob_path(f: &Fixture, key: &str) -> PathBuf {
-    f.root
-        .as_ref()
-        .unwrap()
-        .join(&key[..2])
-        .join(&key[2..4])
-        .join(key)
+    f.root.as_ref().unwrap().join(&key[..2]).join(&key[2..4]).join(key)
 }
 
 #[tokio::test]
@@ -388,36 +291,19 @@ async fn filesystem_tampered_blob_is_detected() {
         }
         other => panic!("expected Corrupted, got {other:?}"),
     }
-    assert!(matches!(
-        f.store.verify(&blob.sha256).await,
-        Err(BlobError::Corrupted { .. })
-    ));
+    assert!(matches!(f.store.verify(&blob.sha256).await, Err(BlobError::Corrupted { .. })));
     let message = f.store.verify(&blob.sha256).await.unwrap_err().to_string();
     assert!(message.starts_with("document corrompu"), "{message}");
 
     // A stream hands out the content, then ends with the error.
-    let items: Vec<_> = f
-        .store
-        .read_stream(&blob.sha256)
-        .await
-        .unwrap()
-        .collect()
-        .await;
+    let items: Vec<_> = f.store.read_stream(&blob.sha256).await.unwrap().collect().await;
     let (last, data) = items.split_last().unwrap();
     assert!(matches!(last, Err(BlobError::Corrupted { .. })), "{last:?}");
-    assert_eq!(
-        data.iter()
-            .map(|c| c.as_ref().unwrap().len())
-            .sum::<usize>(),
-        tampered.len()
-    );
+    assert_eq!(data.iter().map(|c| c.as_ref().unwrap().len()).sum::<usize>(), tampered.len());
 
     // A truncated file too.
     std::fs::write(blob_path(&f, &blob.sha256), &original[..1000]).unwrap();
-    assert!(matches!(
-        f.store.get(&blob.sha256).await,
-        Err(BlobError::Corrupted { .. })
-    ));
+    assert!(matches!(f.store.get(&blob.sha256).await, Err(BlobError::Corrupted { .. })));
 
     // Storing the content again repairs it (the size differs from the stored one).
     f.store.put(original.clone()).await.unwrap();
@@ -437,9 +323,7 @@ async fn filesystem_listing_skips_foreign_files_and_reopens() {
     assert_eq!(f.store.list().await.unwrap(), vec![blob.clone()]);
 
     // Another store on the same root sees the same blobs, and keeps a recent temporary file.
-    let again = BlobStore::open(BlobConfig::Filesystem { root: root.clone() })
-        .await
-        .unwrap();
+    let again = BlobStore::open(BlobConfig::Filesystem { root: root.clone() }).await.unwrap();
     assert_eq!(again.get(&blob.sha256).await.unwrap(), b"contenu");
     assert!(root.join(".tmp").join("tmp-recent").exists());
 }
@@ -447,11 +331,7 @@ async fn filesystem_listing_skips_foreign_files_and_reopens() {
 #[tokio::test]
 async fn put_file_of_a_missing_file_is_an_io_error() {
     let f = filesystem().await;
-    let error = f
-        .store
-        .put_file("/nonexistent/communs/file.pdf")
-        .await
-        .unwrap_err();
+    let error = f.store.put_file("/nonexistent/communs/file.pdf").await.unwrap_err();
     assert!(matches!(error, BlobError::Io(_)), "{error:?}");
 }
 
@@ -495,10 +375,7 @@ async fn unreachable_s3_is_a_network_error() {
     let store = BlobStore::open(BlobConfig::S3(config)).await.unwrap();
     let error = store.exists(&sha256(b"x")).await.unwrap_err();
     assert!(matches!(error, BlobError::Network(_)), "{error:?}");
-    assert!(
-        error.to_string().starts_with("stockage S3 injoignable"),
-        "{error}"
-    );
+    assert!(error.to_string().starts_with("stockage S3 injoignable"), "{error}");
 }
 
 #[tokio::test]
