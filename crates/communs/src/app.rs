@@ -20,6 +20,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(identity::http::page_routes())
         .merge(identity::http::api_routes())
+        .merge(convention::http::page_routes())
+        .merge(convention::http::api_routes())
         .merge(web::ops::routes())
         .merge(web::assets::routes())
         .route("/api/v1/openapi.json", get(openapi))
@@ -47,10 +49,11 @@ fn security_header(name: &'static str, value: &'static str) -> SetResponseHeader
 /// The OpenAPI document of the whole API, generated from the handlers of every slice.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = identity::http::ApiDoc::openapi();
+    doc.merge(convention::http::ApiDoc::openapi());
     doc.info.title = "communs".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(
-        "API des services numériques mutualisés : organisations, comptes et rôles. Erreurs au format application/problem+json (RFC 9457)."
+        "API des services numériques mutualisés : organisations, comptes et rôles, conventions et tarification. Erreurs au format application/problem+json (RFC 9457)."
             .into(),
     );
     doc

@@ -10,6 +10,17 @@ use store::{Db, OrgScope};
 /// The organisations of the demo, in the import format of `communs admin import-organisations`.
 pub const ORGANISATIONS_CSV: &str = include_str!("../../../data/organisations.csv");
 
+/// The catalogue of applications and convention periods of Montpellier Méditerranée Métropole.
+pub const CATALOGUE_TOML: &str = include_str!("../../../data/convention.toml");
+
+/// Conventions of the demo: (organisation, period, deliberation, date, subscribed applications).
+/// Juvignac: seed 004 (deliberation of 1 July 2019: 96,80 € + 77,44 € = 174,24 € a year).
+/// CCAS of Baillargues: seed 002 (deliberation DLP2019-28 of 5 July 2019: 26,52 € + 15,91 € = 42,43 €).
+pub const CONVENTIONS: &[(&str, &str, &str, &str, &[&str])] = &[
+    ("juvignac", "2019-2021", "19.07.01.05", "2019-07-01", &["e-administration", "e-services", "open-data"]),
+    ("ccas-baillargues", "2019-2021", "DLP2019-28", "2019-07-05", &["e-administration", "marches-publics"]),
+];
+
 /// Password of every demo account. The demo is for trying the platform out, never for real data.
 pub const DEMO_PASSWORD: &str = "communs-demo-2026";
 
@@ -75,6 +86,8 @@ pub enum DemoError {
     Import(#[from] ImportError),
     #[error("compte de démonstration : {0}")]
     Account(#[from] IdentityError),
+    #[error("convention de démonstration : {0}")]
+    Convention(#[from] convention::ConventionError),
 }
 
 /// Loads the demo data set into an empty database.
@@ -89,6 +102,12 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
             .ok_or_else(|| IdentityError::NotFound(format!("organisation {}", account.organisation_slug)))?;
         let role = Some((OrgScope::granted(organisation.id), account.role));
         service::create_account(db, account.email, account.name, DEMO_PASSWORD, account.platform_admin, role).await?;
+    }
+    convention::catalogue::load(db, CATALOGUE_TOML).await?;
+    for (slug, period, reference, date, applications) in CONVENTIONS {
+        let organisation =
+            service::organisation_by_slug(db, slug).await?.ok_or_else(|| IdentityError::NotFound(format!("organisation {slug}")))?;
+        convention::service::record_convention(db, OrgScope::granted(organisation.id), period, reference, date, applications).await?;
     }
     Ok(())
 }

@@ -39,6 +39,8 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Cost-sharing tables of annexe 2 (CSV, JSON or HTML on standard output).
+    Tariffs(communs::tariffs::TariffsArgs),
     /// Write a consistent snapshot of the SQLite database while the platform runs.
     Backup {
         /// File to write (must not exist).
@@ -71,6 +73,8 @@ enum AdminCommand {
     },
     /// Import organisations from a CSV file (columns of data/organisations.csv); all or nothing.
     ImportOrganisations { file: PathBuf },
+    /// Import the catalogue of applications and convention periods (TOML, as data/convention.toml).
+    ImportCatalogue { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,10 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.downcast_ref::<communs::tariffs::BadInput>().is_some() => {
+            eprintln!("erreur : {error}");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("erreur : {error:#}");
             ExitCode::FAILURE
@@ -122,6 +130,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(command, &config).await,
+        Command::Tariffs(args) => {
+            let output = communs::tariffs::run(&args, &config).await?;
+            print!("{output}");
+            Ok(())
+        }
         Command::Backup { out } => {
             let db = server::open_database(&config).await?;
             if db.backend() == Backend::Postgres {
@@ -163,6 +176,14 @@ async fn admin(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("{} refusé, rien n'a été importé", file.display()))?;
             println!("{count} organisations importées.");
+            Ok(())
+        }
+        AdminCommand::ImportCatalogue { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("lecture de {}", file.display()))?;
+            let (applications, periods) = convention::catalogue::load(&db, &text)
+                .await
+                .with_context(|| format!("{} refusé, rien n'a été importé", file.display()))?;
+            println!("{applications} applications et {periods} périodes importées.");
             Ok(())
         }
     }

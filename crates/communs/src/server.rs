@@ -45,6 +45,7 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
         blobs,
         metrics: Arc::default(),
         settings: Arc::new(WebSettings { secret, secure_cookies: config.secure_cookies, trust_proxy: config.trust_proxy }),
+        home_sections: Arc::new(vec![Arc::new(convention::http::SubscriptionsSection)]),
     })
 }
 
@@ -58,10 +59,7 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
     let scheduler_task = tokio::spawn(schedule_housekeeping(state.db.clone(), stop_rx));
     let app = crate::app::router(state);
     let local = listener.local_addr()?;
-    println!("communs écoute sur http://{local}/");
-    if let Some(banner) = banner {
-        println!("{banner}");
-    }
+    announce(&format!("communs écoute sur http://{local}/\n{}", banner.unwrap_or_default()));
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -104,6 +102,13 @@ async fn schedule_housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
             _ = stop.changed() => return,
         }
     }
+}
+
+/// Writes to standard output, ignoring a closed output: a server whose launcher stopped reading must go on.
+fn announce(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn hostname() -> String {

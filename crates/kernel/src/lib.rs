@@ -4,10 +4,12 @@
 
 pub mod audit;
 pub mod codes;
+pub mod money;
 pub mod organisation;
 pub mod role;
 pub mod slug;
 
 pub use codes::{CodeError, InseeCode, PostalCode, Siren};
+pub use money::{Cents, Percent};
 pub use organisation::OrganisationKind;
 pub use role::Role;

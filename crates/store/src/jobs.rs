@@ -412,7 +412,7 @@ type Handler = Arc<dyn Fn(serde_json::Value) -> HandlerFuture + Send + Sync>;
 
 /// Runs the handlers of some job kinds: claim → handle → complete or fail, until shut down.
 ///
-/// ```ignore
+/// ```text
 /// let worker = Worker::new("node-1").handle("mail.send", |payload| async move { send(payload).await });
 /// tokio::spawn(worker.run(db.clone(), shutdown_rx));
 /// ```

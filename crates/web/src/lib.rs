@@ -5,6 +5,7 @@ pub mod assets;
 pub mod client;
 pub mod cookies;
 pub mod csrf;
+pub mod home;
 pub mod metrics;
 pub mod ops;
 pub mod page;

@@ -1,3 +1,4 @@
+use crate::home::HomeSection;
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use store::Db;
@@ -10,6 +11,8 @@ pub struct AppState {
     pub blobs: BlobStore,
     pub metrics: Arc<Metrics>,
     pub settings: Arc<WebSettings>,
+    /// Sections of the organisation home pages, in order, from the slices that have one.
+    pub home_sections: Arc<Vec<Arc<dyn HomeSection>>>,
 }
 
 /// Settings of the web layer, from the configuration file and `COMMUNS_*` variables.

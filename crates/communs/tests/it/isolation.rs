@@ -14,6 +14,7 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/utilisateurs", &[("email", "intrus@juvignac.fr"), ("display_name", "Intrus"), ("role", "org_admin")]),
     ("POST", "/{slug}/utilisateurs/{user_id}/retrait", &[("role", "org_admin")]),
     ("GET", "/{slug}/journal", &[]),
+    ("GET", "/{slug}/convention", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.

@@ -3,8 +3,11 @@
 
 mod auth;
 mod cli;
+mod convention;
 mod isolation;
 mod members;
 mod ops;
 mod organisations;
+mod serve;
 mod support;
+mod tariffs;

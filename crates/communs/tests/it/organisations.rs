@@ -160,4 +160,7 @@ async fn home_page_lists_organisations_in_french() {
     ] {
         assert!(page.body.contains(expected), "{expected}");
     }
+    assert!(!page.body.contains("href=\"/lattes/\""), "visitors get no links to workspaces");
+    let admin_view = app.signed_in(PLATFORM_ADMIN).await.get("/").await;
+    assert!(admin_view.body.contains("<a href=\"/lattes/\">Lattes</a>"), "the platform administrator reaches every workspace");
 }

@@ -240,6 +240,8 @@ struct OrgHomePage {
     roles: Vec<&'static str>,
     is_admin: bool,
     parent: Option<(String, String)>,
+    /// HTML sections of the slices, each escaped by its own template.
+    sections: Vec<String>,
 }
 
 async fn org_home(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<OrgHomePage, HtmlError> {
@@ -248,6 +250,10 @@ async fn org_home(State(state): State<AppState>, OrgMember(access): OrgMember) -
         None => None,
     };
     let slug = access.organisation.slug.clone();
+    let mut sections = Vec::with_capacity(state.home_sections.len());
+    for section in state.home_sections.iter() {
+        sections.push(section.render(&state.db, access.scope, &slug).await?);
+    }
     Ok(OrgHomePage {
         page: access
             .page(&access.organisation.name)
@@ -256,6 +262,7 @@ async fn org_home(State(state): State<AppState>, OrgMember(access): OrgMember) -
         roles: access.roles.iter().map(|r| r.label()).collect(),
         is_admin: access.is_admin(),
         parent,
+        sections,
     })
 }
 

@@ -1,0 +1,121 @@
+use crate::annex::TariffRow;
+use crate::service;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use identity::access::ApiOrgMember;
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use web::{AppState, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(annex, member_conventions),
+    components(schemas(AnnexRow, MemberConventionView, ChargeView)),
+    tags((name = "convention", description = "Conventions de services numériques communs : applications, tarification, souscriptions"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/conventions/{period}/annex-2", get(annex))
+        .route("/api/v1/organisations/{slug}/conventions", get(member_conventions))
+}
+
+/// A figure line of annexe 2. Amounts are decimal strings in euros.
+#[derive(Serialize, ToSchema)]
+struct AnnexRow {
+    application: String,
+    application_global_cost_eur_ht: String,
+    member_kind: String,
+    metropole_participation_pct: String,
+    insee_code: String,
+    commune: String,
+    population: u64,
+    cost_period_eur: String,
+    cost_annual_eur: String,
+    cost_annual_after_participation_eur: String,
+}
+
+impl From<&TariffRow> for AnnexRow {
+    fn from(r: &TariffRow) -> Self {
+        Self {
+            application: r.application.clone(),
+            application_global_cost_eur_ht: r.global_cost.to_plain(),
+            member_kind: r.kind.code().into(),
+            metropole_participation_pct: r.participation.to_plain(),
+            insee_code: r.insee_code.clone(),
+            commune: r.name.clone(),
+            population: r.population,
+            cost_period_eur: r.share.cost_period.to_plain(),
+            cost_annual_eur: r.share.cost_annual.to_plain(),
+            cost_annual_after_participation_eur: r.share.cost_annual_after_participation.to_plain(),
+        }
+    }
+}
+
+/// The cost sharing of a period (annexe 2), public.
+#[utoipa::path(get, path = "/api/v1/conventions/{period}/annex-2", tag = "convention",
+    params(("period" = String, Path, description = "Période, par exemple 2019-2021")),
+    responses((status = 200, body = [AnnexRow]), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn annex(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<AnnexRow>>, Problem> {
+    let period = service::period(&state.db, &code).await?;
+    let rows = service::annex_rows(&state.db, &period).await?;
+    Ok(Json(rows.iter().map(AnnexRow::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+struct ChargeView {
+    application: String,
+    starts_on: String,
+    ends_on: Option<String>,
+    /// Null for a free application or a cost not fixed yet.
+    annual_eur: Option<String>,
+    annual_after_participation_eur: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct MemberConventionView {
+    period: String,
+    deliberation_reference: String,
+    deliberation_date: String,
+    participation_pct: String,
+    charges: Vec<ChargeView>,
+    annual_total_eur: String,
+}
+
+/// The organisation's conventions, subscriptions and yearly amounts (its members only).
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/conventions", tag = "convention",
+    params(("slug" = String, Path, description = "Identifiant d'adresse de l'organisation")),
+    responses((status = 200, body = [MemberConventionView]), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn member_conventions(
+    State(state): State<AppState>,
+    ApiOrgMember(access): ApiOrgMember,
+) -> Result<Json<Vec<MemberConventionView>>, Problem> {
+    let conventions = service::member_conventions(&state.db, access.scope, &access.organisation).await?;
+    let is_ccas = access.organisation.kind == kernel::OrganisationKind::Ccas;
+    Ok(Json(
+        conventions
+            .iter()
+            .map(|c| MemberConventionView {
+                period: c.period.code.clone(),
+                deliberation_reference: c.convention.deliberation_reference.clone(),
+                deliberation_date: c.convention.deliberation_date.clone(),
+                participation_pct: if is_ccas { c.period.ccas_participation } else { c.period.commune_participation }.to_plain(),
+                charges: c
+                    .charges
+                    .iter()
+                    .map(|charge| ChargeView {
+                        application: charge.application.application.code.clone(),
+                        starts_on: charge.subscription.starts_on.clone(),
+                        ends_on: charge.subscription.ends_on.clone(),
+                        annual_eur: charge.share.map(|s| s.cost_annual.to_plain()),
+                        annual_after_participation_eur: charge.share.map(|s| s.cost_annual_after_participation.to_plain()),
+                    })
+                    .collect(),
+                annual_total_eur: c.annual_total().to_plain(),
+            })
+            .collect(),
+    ))
+}

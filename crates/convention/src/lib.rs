@@ -1,0 +1,15 @@
+//! The convention slice (*convention de gestion de services numériques communs*): the shared
+//! applications, the convention periods with their costs and the Métropole's participation, each
+//! member's convention and subscriptions, and the cost sharing of annexe 2.
+
+pub mod annex;
+pub mod catalogue;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod model;
+pub mod rules;
+pub mod service;
+mod store;
+
+pub use error::ConventionError;

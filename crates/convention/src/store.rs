@@ -1,0 +1,222 @@
+//! SQL of the convention slice. Conventions and subscriptions are tenant data (through `store::tenant`);
+//! applications and periods are the platform's catalogue.
+
+use crate::catalogue::PeriodRecord;
+use crate::model::{Application, Convention, Period, PeriodApplication, Subscription};
+use kernel::{Cents, Percent};
+use sqlx::Row;
+use store::tenant::{scoped, scoped_as};
+use store::{Db, OrgScope, StoreError, Tx, clock};
+
+pub async fn insert_application(
+    tx: &mut Tx,
+    code: &str,
+    name: &str,
+    description: &str,
+    free: bool,
+    position: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO applications (code, name, description, free_of_charge, position) VALUES ($1, $2, $3, $4, $5)")
+        .bind(code.to_string())
+        .bind(name.to_string())
+        .bind(description.to_string())
+        .bind(i64::from(free))
+        .bind(position)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_period(tx: &mut Tx, p: &PeriodRecord) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO convention_periods (code, first_year, years, population_year, commune_participation, ccas_participation) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(p.code.clone())
+    .bind(p.first_year)
+    .bind(p.years)
+    .bind(p.population_year)
+    .bind(p.commune_participation.millionths())
+    .bind(p.ccas_participation.millionths())
+    .execute(&mut **tx)
+    .await?;
+    for (application, cost) in &p.offers {
+        sqlx::query("INSERT INTO period_applications (period_code, application_code, global_cost_cents) VALUES ($1, $2, $3)")
+            .bind(p.code.clone())
+            .bind(application.clone())
+            .bind(cost.map(|c| c.0))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    code: String,
+    first_year: i64,
+    years: i64,
+    population_year: i64,
+    commune_participation: i64,
+    ccas_participation: i64,
+}
+
+impl From<PeriodRow> for Period {
+    fn from(r: PeriodRow) -> Self {
+        Period {
+            code: r.code,
+            first_year: r.first_year,
+            years: r.years,
+            population_year: r.population_year,
+            commune_participation: Percent::from_millionths(r.commune_participation).unwrap_or(Percent::from_millionths(0).expect("0 %")),
+            ccas_participation: Percent::from_millionths(r.ccas_participation).unwrap_or(Percent::from_millionths(0).expect("0 %")),
+        }
+    }
+}
+
+pub async fn periods(db: &Db) -> Result<Vec<Period>, StoreError> {
+    let rows: Vec<PeriodRow> = sqlx::query_as(
+        "SELECT code, first_year, years, population_year, commune_participation, ccas_participation FROM convention_periods ORDER BY first_year",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(Period::from).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    code: String,
+    name: String,
+    description: String,
+    free_of_charge: i64,
+    global_cost_cents: Option<i64>,
+}
+
+/// The applications offered over a period, in catalogue order.
+pub async fn offers(db: &Db, period_code: &str) -> Result<Vec<PeriodApplication>, StoreError> {
+    let rows: Vec<OfferRow> = sqlx::query_as(
+        "SELECT a.code, a.name, a.description, a.free_of_charge, pa.global_cost_cents FROM period_applications pa \
+         JOIN applications a ON a.code = pa.application_code WHERE pa.period_code = $1 ORDER BY a.position",
+    )
+    .bind(period_code.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PeriodApplication {
+            application: Application { code: r.code, name: r.name, description: r.description, free_of_charge: r.free_of_charge != 0 },
+            global_cost: r.global_cost_cents.map(Cents),
+        })
+        .collect())
+}
+
+/// A commune counted in the cost sharing of a period.
+#[derive(sqlx::FromRow)]
+pub struct CommuneRow {
+    pub id: i64,
+    pub insee_code: String,
+    pub name: String,
+    pub population: i64,
+}
+
+/// The communes of the platform with their population of `year`, in INSEE code order (as annexe 2).
+pub async fn communes_with_population(db: &Db, year: i64) -> Result<Vec<CommuneRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.insee_code, o.name, p.population FROM organisations o \
+         JOIN organisation_populations p ON p.organisation_id = o.id AND p.year = $1 \
+         WHERE o.kind = 'commune' AND o.insee_code IS NOT NULL ORDER BY o.insee_code",
+    )
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+pub async fn insert_convention(tx: &mut Tx, scope: OrgScope, period_code: &str, reference: &str, date: &str) -> Result<i64, StoreError> {
+    let row = scoped(
+        scope,
+        "INSERT INTO conventions (organisation_id, period_code, deliberation_reference, deliberation_date, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(period_code.to_string())
+    .bind(reference.to_string())
+    .bind(date.to_string())
+    .bind(clock::now_millis())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ConventionRow {
+    id: i64,
+    period_code: String,
+    deliberation_reference: String,
+    deliberation_date: String,
+}
+
+pub async fn conventions(db: &Db, scope: OrgScope) -> Result<Vec<Convention>, StoreError> {
+    let rows: Vec<ConventionRow> = scoped_as(
+        scope,
+        "SELECT id, period_code, deliberation_reference, deliberation_date FROM conventions WHERE organisation_id = $1 ORDER BY period_code",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Convention {
+            id: r.id,
+            period_code: r.period_code,
+            deliberation_reference: r.deliberation_reference,
+            deliberation_date: r.deliberation_date,
+        })
+        .collect())
+}
+
+pub async fn insert_subscription(
+    tx: &mut Tx,
+    scope: OrgScope,
+    convention_id: i64,
+    application: &str,
+    starts_on: &str,
+) -> Result<i64, StoreError> {
+    let row = scoped(
+        scope,
+        "INSERT INTO subscriptions (organisation_id, convention_id, application_code, starts_on, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(convention_id)
+    .bind(application.to_string())
+    .bind(starts_on.to_string())
+    .bind(clock::now_millis())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct SubscriptionRow {
+    id: i64,
+    convention_id: i64,
+    application_code: String,
+    starts_on: String,
+    ends_on: Option<String>,
+}
+
+pub async fn subscriptions(db: &Db, scope: OrgScope) -> Result<Vec<Subscription>, StoreError> {
+    let rows: Vec<SubscriptionRow> = scoped_as(
+        scope,
+        "SELECT s.id, s.convention_id, s.application_code, s.starts_on, s.ends_on FROM subscriptions s \
+         JOIN applications a ON a.code = s.application_code WHERE s.organisation_id = $1 ORDER BY s.convention_id, a.position",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Subscription {
+            id: r.id,
+            convention_id: r.convention_id,
+            application_code: r.application_code,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+        })
+        .collect())
+}
