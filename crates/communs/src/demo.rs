@@ -21,6 +21,9 @@ pub const CONVENTIONS: &[(&str, &str, &str, &str, &[&str])] = &[
     ("ccas-baillargues", "2019-2021", "DLP2019-28", "2019-07-05", &["e-administration", "marches-publics"]),
 ];
 
+/// Years of the 2019-2021 convention whose titres de recette the demo has issued, each on 15 September.
+pub const DEMO_INVOICED_YEARS: std::ops::RangeInclusive<i32> = 2019..=2021;
+
 /// Password of every demo account. The demo is for trying the platform out, never for real data.
 pub const DEMO_PASSWORD: &str = "communs-demo-2026";
 
@@ -107,7 +110,12 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
     for (slug, period, reference, date, applications) in CONVENTIONS {
         let organisation =
             service::organisation_by_slug(db, slug).await?.ok_or_else(|| IdentityError::NotFound(format!("organisation {slug}")))?;
-        convention::service::record_convention(db, OrgScope::granted(organisation.id), period, reference, date, applications).await?;
+        convention::service::record_convention(db, Actor::cli(), OrgScope::granted(organisation.id), period, reference, date, applications)
+            .await?;
+    }
+    for year in DEMO_INVOICED_YEARS {
+        let issued_on = time::Date::from_calendar_date(year, time::Month::September, 15).expect("15 September exists");
+        convention::invoicing::issue_year(db, Actor::cli(), i64::from(year), issued_on).await?;
     }
     Ok(())
 }

@@ -39,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Titres de recette of the convention: issue them, export them as PES V2.
+    Invoices {
+        #[command(subcommand)]
+        command: communs::invoices::InvoicesCommand,
+    },
     /// Cost-sharing tables of annexe 2 (CSV, JSON or HTML on standard output).
     Tariffs(communs::tariffs::TariffsArgs),
     /// Write a consistent snapshot of the SQLite database while the platform runs.
@@ -130,6 +135,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(command, &config).await,
+        Command::Invoices { command } => {
+            print!("{}", communs::invoices::run(&command, &config).await?);
+            Ok(())
+        }
         Command::Tariffs(args) => {
             let output = communs::tariffs::run(&args, &config).await?;
             print!("{output}");

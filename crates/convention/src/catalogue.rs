@@ -12,7 +12,12 @@ use store::Db;
 struct Catalogue {
     applications: Vec<ApplicationEntry>,
     periods: Vec<PeriodEntry>,
+    /// How the titres are written in PES V2; without it they cannot be exported.
+    accounting: Option<crate::pes::Accounting>,
 }
+
+/// Settings key of the PES V2 accounting codes.
+pub const ACCOUNTING_SETTING: &str = "convention.accounting";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +64,9 @@ pub async fn load(db: &Db, toml_text: &str) -> Result<(usize, usize), Convention
     if codes.len() != catalogue.applications.len() {
         return Err(ConventionError::Catalogue("une application figure deux fois".into()));
     }
+    if let Some(accounting) = &catalogue.accounting {
+        accounting.check().map_err(ConventionError::Catalogue)?;
+    }
     let mut periods = Vec::new();
     for p in &catalogue.periods {
         let fail = |message: String| ConventionError::Catalogue(format!("période {} : {message}", p.code));
@@ -95,6 +103,10 @@ pub async fn load(db: &Db, toml_text: &str) -> Result<(usize, usize), Convention
     for period in &periods {
         sql::insert_period(&mut tx, period).await?;
     }
+    if let Some(accounting) = &catalogue.accounting {
+        let json = serde_json::to_string(accounting).expect("accounting codes serialise");
+        store::settings::put(&mut tx, ACCOUNTING_SETTING, &json).await?;
+    }
     tx.commit().await?;
     Ok((catalogue.applications.len(), periods.len()))
 }
@@ -107,5 +119,6 @@ mod tests {
         assert_eq!(catalogue.applications.len(), 7);
         let first = &catalogue.periods[0];
         assert_eq!((first.code.as_str(), first.costs["e-administration"].as_str()), ("2019-2021", "25000"));
+        assert!(catalogue.accounting.unwrap().check().is_ok());
     }
 }

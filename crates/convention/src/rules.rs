@@ -89,3 +89,122 @@ mod tests {
         assert_eq!(one_year.cost_annual_after_participation, Cents(222_222));
     }
 }
+
+/// Deadlines and late-payment arithmetic of the yearly titre de recette (convention, articles 5 and 6).
+pub mod invoicing {
+    use kernel::calendar::clear_days_end;
+    use kernel::{Cents, Percent};
+    use time::{Date, Duration, Month};
+
+    /// Article 5: the titre of a year is sent to the member "au plus tard le 30 septembre de l'année en cours".
+    pub fn issue_deadline(year: i32) -> Date {
+        Date::from_calendar_date(year, Month::September, 30).expect("30 September exists")
+    }
+
+    /// Article 5: the member may contest the amount by e-mail "au plus tard 8 jours francs après sa
+    /// réception"; past that day the titre is deemed accepted.
+    pub fn contest_deadline(received_on: Date) -> Date {
+        clear_days_end(received_on, 8)
+    }
+
+    /// Article 5: payment "dans les 30 jours à compter de la notification du titre initial" (or of the
+    /// corrected titre agreed by both parties). Décret 2013-269, article 1: 30 days for local authorities.
+    pub fn payment_due(notified_on: Date) -> Date {
+        notified_on + Duration::days(30)
+    }
+
+    /// Fixed compensation for recovery costs owed on any late payment by a public body (décret 2013-269,
+    /// article 9; code de la commande publique, D2192-35): 40 €.
+    pub const RECOVERY_COMPENSATION: Cents = Cents(4_000);
+
+    /// Points added to the ECB rate for late-payment interest of public bodies (décret 2013-269, article 8).
+    pub const LATE_INTEREST_MARGIN_MILLIONTHS: i64 = 8_000_000;
+
+    /// The ECB main refinancing rate in force on a day, from a table of (effective from, rate), sorted.
+    pub fn ecb_rate_on(day: Date, table: &[(Date, Percent)]) -> Option<Percent> {
+        table.iter().take_while(|(from, _)| *from <= day).last().map(|(_, rate)| *rate)
+    }
+
+    /// The first day of the half-year containing `day` (1 January or 1 July).
+    pub fn semester_start(day: Date) -> Date {
+        let month = if u8::from(day.month()) <= 6 { Month::January } else { Month::July };
+        Date::from_calendar_date(day.year(), month, 1).expect("first day of a half-year")
+    }
+
+    /// Late-payment interest and compensation owed on a payment made after its due date.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct LatePayment {
+        pub days_late: i64,
+        /// ECB rate in force on the first day of the half-year in which interest starts, plus 8 points.
+        pub rate: Percent,
+        pub interest: Cents,
+        pub compensation: Cents,
+    }
+
+    /// Late-payment interest (décret 2013-269, articles 8 and 9): simple interest on the amount due, from
+    /// the day after the due date to the day of payment included, at the ECB main refinancing rate in force
+    /// on the first day of the half-year in which interest started to run plus 8 points, over a 365-day
+    /// year, rounded half-up to the cent; plus the 40 € fixed compensation. `None` when paid in time.
+    pub fn late_payment(amount: Cents, due: Date, paid_on: Date, ecb_rates: &[(Date, Percent)]) -> Option<LatePayment> {
+        let days_late = (paid_on - due).whole_days();
+        if days_late <= 0 {
+            return None;
+        }
+        let first_day_of_interest = due + Duration::days(1);
+        let ecb = ecb_rate_on(semester_start(first_day_of_interest), ecb_rates)?;
+        let rate = Percent::from_millionths(ecb.millionths() + LATE_INTEREST_MARGIN_MILLIONTHS)?;
+        let interest = Cents::round_half_up(
+            i128::from(amount.0) * i128::from(rate.millionths()) * i128::from(days_late),
+            i128::from(Percent::SCALE) * 365,
+        );
+        Some(LatePayment { days_late, rate, interest, compensation: RECOVERY_COMPENSATION })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use time::macros::date;
+
+        fn rates() -> Vec<(Date, Percent)> {
+            [(date!(2016 - 03 - 16), "0"), (date!(2022 - 07 - 27), "0.5"), (date!(2023 - 09 - 20), "4.5"), (date!(2024 - 06 - 12), "4.25")]
+                .into_iter()
+                .map(|(d, r)| (d, Percent::parse(r).unwrap()))
+                .collect()
+        }
+
+        #[test]
+        fn deadlines_table() {
+            assert_eq!(issue_deadline(2020), date!(2020 - 09 - 30));
+            let cases = [
+                // (received / notified, contest until, pay by)
+                (date!(2020 - 09 - 15), date!(2020 - 09 - 23), date!(2020 - 10 - 15)),
+                (date!(2020 - 09 - 18), date!(2020 - 09 - 28), date!(2020 - 10 - 18)), // 8th day a Saturday
+                (date!(2021 - 07 - 06), date!(2021 - 07 - 15), date!(2021 - 08 - 05)), // 8th day 14 July
+                (date!(2021 - 07 - 05), date!(2021 - 07 - 13), date!(2021 - 08 - 04)),
+                (date!(2026 - 11 - 03), date!(2026 - 11 - 12), date!(2026 - 12 - 03)), // 8th day 11 November
+            ];
+            for (day, contest, pay) in cases {
+                assert_eq!(contest_deadline(day), contest, "contest after {day}");
+                assert_eq!(payment_due(day), pay, "payment after {day}");
+            }
+        }
+
+        #[test]
+        fn late_payment_table() {
+            let rates = rates();
+            assert_eq!(late_payment(Cents(17_424), date!(2020 - 10 - 15), date!(2020 - 10 - 15), &rates), None);
+            // 174,24 € due 15 Oct 2020, paid 14 Nov 2020: 30 days at 0 % + 8 = 8 %: 174.24 × 0.08 × 30 / 365 = 1.1457 → 1,15 €.
+            let late = late_payment(Cents(17_424), date!(2020 - 10 - 15), date!(2020 - 11 - 14), &rates).unwrap();
+            assert_eq!(
+                (late.days_late, late.rate.to_plain(), late.interest, late.compensation),
+                (30, "8".to_string(), Cents(115), Cents(4_000))
+            );
+            // Interest starting on 1 Oct 2023 uses the rate of 1 July 2023 (0.5 % in this table) + 8.
+            let late = late_payment(Cents(100_000), date!(2023 - 09 - 30), date!(2023 - 10 - 30), &rates).unwrap();
+            assert_eq!((late.rate.to_plain(), late.interest), ("8.5".to_string(), Cents(699)));
+            // Starting 1 Jan 2024: rate of 1 Jan 2024 (4.5 %) + 8 = 12.5 %: 1000 × 0.125 × 10 / 365 = 3.42.
+            let late = late_payment(Cents(100_000), date!(2023 - 12 - 31), date!(2024 - 01 - 10), &rates).unwrap();
+            assert_eq!((late.rate.to_plain(), late.interest), ("12.5".to_string(), Cents(342)));
+        }
+    }
+}

@@ -123,6 +123,7 @@ async fn population_of(db: &Db, organisation_id: Option<i64>, period: &Period) -
 /// Records a member's convention for a period and its subscriptions (used by the demo data and imports).
 pub async fn record_convention(
     db: &Db,
+    actor: identity::service::Actor<'_>,
     scope: OrgScope,
     period_code: &str,
     deliberation_reference: &str,
@@ -149,6 +150,17 @@ pub async fn record_convention(
     for application in applications {
         sql::insert_subscription(&mut tx, scope, id, application, &starts_on).await?;
     }
+    let target = format!("convention:{period_code}");
+    let entry = store::audit::AuditEntry {
+        organisation_id: Some(scope.organisation_id()),
+        actor_user_id: actor.user_id,
+        actor: actor.label,
+        action: kernel::audit::AuditAction::ConventionRecorded,
+        target: &target,
+        details: serde_json::json!({ "deliberation": deliberation_reference, "date": deliberation_date, "applications": applications }),
+        ip: actor.ip,
+    };
+    store::audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
 }

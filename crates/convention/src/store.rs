@@ -220,3 +220,134 @@ pub async fn subscriptions(db: &Db, scope: OrgScope) -> Result<Vec<Subscription>
         })
         .collect())
 }
+
+/// A titre de recette to write.
+pub struct RevenueOrderRecord<'a> {
+    pub issuer_organisation_id: i64,
+    pub convention_id: i64,
+    pub year: i64,
+    pub issued_on: &'a str,
+    pub lines: &'a [(String, String, Cents)],
+}
+
+/// Writes a titre with its lines; its number is the next of the issuer for the year.
+pub async fn insert_revenue_order(tx: &mut Tx, scope: OrgScope, record: &RevenueOrderRecord<'_>) -> Result<i64, StoreError> {
+    let next: i64 = sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 FROM revenue_orders WHERE issuer_organisation_id = $1 AND year = $2")
+        .bind(record.issuer_organisation_id)
+        .bind(record.year)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+    let total: Cents = record.lines.iter().map(|(_, _, amount)| *amount).sum();
+    let id: i64 = scoped(
+        scope,
+        "INSERT INTO revenue_orders (organisation_id, issuer_organisation_id, convention_id, year, number, issued_on, total_cents, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(record.issuer_organisation_id)
+    .bind(record.convention_id)
+    .bind(record.year)
+    .bind(next)
+    .bind(record.issued_on.to_string())
+    .bind(total.0)
+    .bind(clock::now_millis())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    for (position, (application, label, amount)) in record.lines.iter().enumerate() {
+        scoped(
+            scope,
+            "INSERT INTO revenue_order_lines (organisation_id, revenue_order_id, position, application_code, label, amount_cents) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(position as i64 + 1)
+        .bind(application.clone())
+        .bind(label.clone())
+        .bind(amount.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct RevenueOrderRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub year: i64,
+    pub number: i64,
+    pub issued_on: String,
+    pub total_cents: i64,
+    pub debtor_name: String,
+    pub debtor_siren: Option<String>,
+    pub debtor_kind: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct RevenueOrderLineRow {
+    pub revenue_order_id: i64,
+    pub application_code: String,
+    pub label: String,
+    pub amount_cents: i64,
+}
+
+/// The titres a member received, newest year first.
+pub async fn revenue_orders_of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrderRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+         FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 ORDER BY r.year DESC",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The titres an issuer sent for a year, by number.
+pub async fn revenue_orders_of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrderRow>, StoreError> {
+    Ok(scoped_as(
+        issuer,
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+         FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.issuer_organisation_id = $1 AND r.year = $2 ORDER BY r.number",
+    )
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Lines of the titres of a debtor (`scope`), in order.
+pub async fn revenue_order_lines(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrderLineRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        "SELECT revenue_order_id, application_code, label, amount_cents FROM revenue_order_lines WHERE organisation_id = $1 ORDER BY revenue_order_id, position",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Lines of every titre of an issuer for a year.
+pub async fn revenue_order_lines_of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrderLineRow>, StoreError> {
+    Ok(scoped_as(
+        issuer,
+        "SELECT l.revenue_order_id, l.application_code, l.label, l.amount_cents FROM revenue_order_lines l \
+         JOIN revenue_orders r ON r.id = l.revenue_order_id WHERE r.issuer_organisation_id = $1 AND r.year = $2 ORDER BY l.revenue_order_id, l.position",
+    )
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Whether a member already has its titre for a year.
+pub async fn has_revenue_order(tx: &mut Tx, scope: OrgScope, year: i64) -> Result<bool, StoreError> {
+    Ok(scoped(scope, "SELECT 1 FROM revenue_orders WHERE organisation_id = $1 AND year = $2")
+        .bind(year)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
+}
+
+/// Every member having a convention: (organisation id).
+pub async fn organisations_with_conventions(db: &Db) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT DISTINCT organisation_id FROM conventions ORDER BY organisation_id").fetch_all(db.pool()).await?;
+    rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from)).collect()
+}

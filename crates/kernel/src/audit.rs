@@ -14,10 +14,12 @@ pub enum AuditAction {
     MembershipGranted,
     MembershipRevoked,
     OrganisationCreated,
+    ConventionRecorded,
+    RevenueOrderIssued,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 10] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -26,6 +28,8 @@ impl AuditAction {
         Self::MembershipGranted,
         Self::MembershipRevoked,
         Self::OrganisationCreated,
+        Self::ConventionRecorded,
+        Self::RevenueOrderIssued,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +42,8 @@ impl AuditAction {
             Self::MembershipGranted => "membership_granted",
             Self::MembershipRevoked => "membership_revoked",
             Self::OrganisationCreated => "organisation_created",
+            Self::ConventionRecorded => "convention_recorded",
+            Self::RevenueOrderIssued => "revenue_order_issued",
         }
     }
 
@@ -51,6 +57,8 @@ impl AuditAction {
             Self::MembershipGranted => "Rôle attribué",
             Self::MembershipRevoked => "Rôle retiré",
             Self::OrganisationCreated => "Organisation créée",
+            Self::ConventionRecorded => "Convention enregistrée",
+            Self::RevenueOrderIssued => "Titre de recette émis",
         }
     }
 

@@ -3,6 +3,7 @@
 //! Each module holds one rule or one type, with its table test next to it.
 
 pub mod audit;
+pub mod calendar;
 pub mod codes;
 pub mod money;
 pub mod organisation;

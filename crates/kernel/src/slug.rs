@@ -16,6 +16,12 @@ pub fn slugify(name: &str) -> String {
     out
 }
 
+/// The text with French accents and ligatures folded to ASCII letters (`Pérols` → `Perols`), other
+/// characters kept.
+pub fn fold_accents(text: &str) -> String {
+    text.chars().flat_map(fold_accent).collect()
+}
+
 fn fold_accent(c: char) -> impl Iterator<Item = char> {
     let folded: &str = match c {
         'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => "a",
@@ -65,6 +71,15 @@ mod tests {
         for (name, slug) in cases {
             assert_eq!(slugify(name), slug, "{name}");
             assert!(is_valid(slug), "{slug}");
+        }
+    }
+
+    #[test]
+    fn fold_accents_table() {
+        for (input, expected) in
+            [("Pérols", "Perols"), ("Saint-Geniès-des-Mourgues", "Saint-Genies-des-Mourgues"), ("Œuvre & Cie", "oeuvre & Cie")]
+        {
+            assert_eq!(fold_accents(input), expected);
         }
     }
 

@@ -10,6 +10,7 @@ pub mod clock;
 mod db;
 mod error;
 pub mod jobs;
+pub mod settings;
 pub mod tenant;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod convention;
+mod invoices;
 mod isolation;
 mod members;
 mod ops;

@@ -108,10 +108,18 @@ struct MemberPage {
     organisation: String,
     is_ccas: bool,
     conventions: Vec<MemberConvention>,
+    titres: Vec<crate::invoicing::RevenueOrder>,
+}
+
+impl MemberPage {
+    fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
+        kernel::calendar::format_fr(*date.borrow())
+    }
 }
 
 async fn member_page(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<MemberPage, HtmlError> {
     let conventions = service::member_conventions(&state.db, access.scope, &access.organisation).await?;
+    let titres = crate::invoicing::of_debtor(&state.db, access.scope).await?;
     let slug = access.organisation.slug.clone();
     Ok(MemberPage {
         page: access.page(&format!("Convention de services numériques — {}", access.organisation.name)).with_breadcrumbs(&[
@@ -122,6 +130,7 @@ async fn member_page(State(state): State<AppState>, OrgMember(access): OrgMember
         organisation: access.organisation.name.clone(),
         is_ccas: access.organisation.kind == kernel::OrganisationKind::Ccas,
         conventions,
+        titres,
     })
 }
 

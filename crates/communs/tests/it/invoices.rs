@@ -1,0 +1,100 @@
+//! Titres de recette: issuing, the member's view, and the PES V2 export validated against the schema.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use std::process::{Command, Output};
+use store::testing::TestDb;
+
+const PES_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/pes/PES_V2/Rev0/PES_Aller.xsd");
+
+fn communs(base: &[String], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_communs"))
+        .args(base)
+        .args(args)
+        .env_remove("COMMUNS_DATABASE_URL")
+        .env("COMMUNS_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// Validates a document with xmllint (Debian libxml2-utils) against an XSD; panics with its report.
+pub fn assert_valid_xml(schema: &str, document: &std::path::Path) {
+    let output = Command::new("xmllint")
+        .args(["--noout", "--schema", schema])
+        .arg(document)
+        .output()
+        .expect("xmllint is installed (apt-get install libxml2-utils)");
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && report.contains("validates"),
+        "{} does not validate against {schema}:\n{report}",
+        document.display()
+    );
+}
+
+#[tokio::test]
+async fn the_pes_file_of_2020_validates_and_carries_both_titres() {
+    let database = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = vec!["--data-dir".to_string(), dir.path().display().to_string(), "--database-url".to_string(), database.url.clone()];
+    assert!(communs(&base, &["demo"]).status.success());
+    let out = dir.path().join("pes");
+    let output = communs(&base, &["invoices", "pes", "--year", "2020", "--out", &out.display().to_string()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "one file per year and budget");
+    let file = &files[0];
+    assert_eq!(file.file_name().unwrap(), "PES_Aller_2020_24340001700022_00.xml");
+    assert_valid_xml(PES_SCHEMA, file);
+    let xml = std::fs::read_to_string(file).unwrap();
+    assert!(xml.contains("<Exer V=\"2020\"/>") && xml.contains("<NbrPce V=\"2\"/>"));
+    assert!(xml.contains("<MtBordHt V=\"216.67\"/>"), "174,24 € + 42,43 €");
+    for amount in ["96.80", "77.44", "26.52", "15.91"] {
+        assert!(xml.contains(&format!("<MtHT V=\"{amount}\"/>")), "{amount}");
+    }
+    assert!(xml.contains("<IdTiers V=\"213401235\"/>") && xml.contains("<Nom V=\"COMMUNE DE JUVIGNAC\"/>"));
+    assert!(xml.contains("<CatTiers V=\"26\"/>") && xml.contains("<Nom V=\"CCAS DE BAILLARGUES\"/>"), "the CCAS is a CCAS debtor");
+    assert!(!xml.contains("<MtHT V=\"0.00\"/>"), "no line for open data, which is free");
+
+    let none = communs(&base, &["invoices", "pes", "--year", "2018", "--out", &out.display().to_string()]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("aucun titre de recette émis pour 2018"));
+}
+
+#[tokio::test]
+async fn titres_are_issued_once_per_member_and_year_and_lateness_is_flagged() {
+    let database = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = vec!["--data-dir".to_string(), dir.path().display().to_string(), "--database-url".to_string(), database.url.clone()];
+    assert!(communs(&base, &["demo"]).status.success());
+    let again = communs(&base, &["invoices", "issue", "--year", "2021", "--date", "2021-09-15"]);
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 titre(s) de recette émis pour 2021")
+            && String::from_utf8_lossy(&again.stdout).contains("2 membre(s) avaient déjà")
+    );
+    let early = communs(&base, &["invoices", "issue", "--year", "2022", "--date", "2021-12-31"]);
+    assert_eq!(early.status.code(), Some(2));
+    let bad_date = communs(&base, &["invoices", "issue", "--year", "2022", "--date", "31/12/2022"]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_date.stderr).contains("AAAA-MM-JJ"));
+
+    // A convention of 2022-2024 whose costs are not fixed: nothing to bill, nothing issued.
+    let late = communs(&base, &["invoices", "issue", "--year", "2021", "--date", "2021-10-04"]);
+    assert!(late.status.success());
+}
+
+#[tokio::test]
+async fn a_member_sees_its_titres_with_their_deadlines() {
+    let app = TestApp::demo().await;
+    let mut juvignac = app.signed_in(JUVIGNAC_AGENT).await;
+    let page = juvignac.get("/juvignac/convention").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in ["T2020-0001", "15/09/2020", "23/09/2020", "15/10/2020"] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    let lattes = app.signed_in(LATTES_ADMIN).await.get("/juvignac/convention").await;
+    assert!(!lattes.body.contains("T2020-0001"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders").await, 6, "2019, 2020 and 2021 for two members");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'revenue_order_issued'").await, 6);
+}

@@ -1,0 +1,237 @@
+//! Yearly titres de recette (articles 5 and 6): one per member and year, listing its subscribed
+//! applications net of tax, issued by the Métropole.
+
+use crate::rules::invoicing as rules;
+use crate::service::{self, MemberConvention};
+use crate::{ConventionError, store as sql};
+use identity::Organisation;
+use identity::service::Actor;
+use kernel::audit::AuditAction;
+use kernel::{Cents, OrganisationKind};
+use serde_json::json;
+use store::audit::{self, AuditEntry};
+use store::{Db, OrgScope};
+use time::Date;
+use time::macros::format_description;
+
+/// A line of a titre: one subscribed application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub application_code: String,
+    pub label: String,
+    pub amount: Cents,
+}
+
+/// A titre de recette of the convention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevenueOrder {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub debtor_name: String,
+    pub debtor_siren: Option<String>,
+    pub debtor_kind: OrganisationKind,
+    pub year: i64,
+    pub number: i64,
+    pub issued_on: Date,
+    pub lines: Vec<Line>,
+    pub total: Cents,
+}
+
+impl RevenueOrder {
+    /// `T2020-0001`.
+    pub fn reference(&self) -> String {
+        format!("T{}-{:04}", self.year, self.number)
+    }
+
+    /// Last day to contest, taking the issue day as the day of receipt through Chorus.
+    pub fn contest_deadline(&self) -> Date {
+        rules::contest_deadline(self.issued_on)
+    }
+
+    /// Payment due date, counted from the issue (notification) day.
+    pub fn payment_due(&self) -> Date {
+        rules::payment_due(self.issued_on)
+    }
+
+    /// Whether it was issued after 30 September of its year (article 5).
+    pub fn issued_late(&self) -> bool {
+        self.issued_on > rules::issue_deadline(self.year as i32)
+    }
+}
+
+pub fn parse_date(text: &str) -> Result<Date, ConventionError> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| ConventionError::Invalid { field: "date", message: format!("« {text} » n'est pas une date AAAA-MM-JJ") })
+}
+
+fn assemble(rows: Vec<sql::RevenueOrderRow>, lines: Vec<sql::RevenueOrderLineRow>) -> Result<Vec<RevenueOrder>, ConventionError> {
+    rows.into_iter()
+        .map(|r| {
+            let lines: Vec<Line> = lines
+                .iter()
+                .filter(|l| l.revenue_order_id == r.id)
+                .map(|l| Line { application_code: l.application_code.clone(), label: l.label.clone(), amount: Cents(l.amount_cents) })
+                .collect();
+            Ok(RevenueOrder {
+                id: r.id,
+                debtor_id: r.organisation_id,
+                debtor_name: r.debtor_name,
+                debtor_siren: r.debtor_siren,
+                debtor_kind: r.debtor_kind.parse().unwrap_or(OrganisationKind::Commune),
+                year: r.year,
+                number: r.number,
+                issued_on: parse_date(&r.issued_on)?,
+                lines,
+                total: Cents(r.total_cents),
+            })
+        })
+        .collect()
+}
+
+/// The titres a member received.
+pub async fn of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrder>, ConventionError> {
+    assemble(sql::revenue_orders_of_debtor(db, scope).await?, sql::revenue_order_lines(db, scope).await?)
+}
+
+/// The titres the Métropole issued for a year.
+pub async fn of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrder>, ConventionError> {
+    assemble(sql::revenue_orders_of_issuer(db, issuer, year).await?, sql::revenue_order_lines_of_issuer(db, issuer, year).await?)
+}
+
+/// The organisation that hosts the shared services and issues the titres: the Métropole.
+pub async fn issuer(db: &Db) -> Result<Organisation, ConventionError> {
+    let mut metropoles: Vec<Organisation> = identity::service::organisations(db)
+        .await
+        .map_err(|e| ConventionError::NotFound(e.to_string()))?
+        .into_iter()
+        .filter(|o| o.kind == OrganisationKind::Metropole)
+        .collect();
+    match metropoles.len() {
+        1 => Ok(metropoles.remove(0)),
+        0 => Err(ConventionError::NotFound("aucune métropole sur la plateforme : elle émet les titres de recette".into())),
+        _ => Err(ConventionError::Conflict("plusieurs métropoles sur la plateforme : l'émettrice des titres est ambiguë".into())),
+    }
+}
+
+/// What an issuing run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueReport {
+    pub issued: Vec<(String, Cents)>,
+    pub already_issued: usize,
+    /// Issued after 30 September of the year (article 5).
+    pub late: bool,
+}
+
+/// Issues the titres of `year` on `issued_on` to every member whose convention covers the year and that
+/// has none yet. Amounts are those of the convention (annual cost after participation). One transaction.
+pub async fn issue_year(db: &Db, actor: Actor<'_>, year: i64, issued_on: Date) -> Result<IssueReport, ConventionError> {
+    if i64::from(issued_on.year()) < year {
+        return Err(ConventionError::Invalid {
+            field: "date",
+            message: format!("le titre de {year} ne peut être émis avant le 1er janvier {year}"),
+        });
+    }
+    let issuer = issuer(db).await?;
+    let mut plans: Vec<(Organisation, MemberConvention)> = Vec::new();
+    for organisation_id in sql::organisations_with_conventions(db).await? {
+        let organisation = identity::service::organisations(db)
+            .await
+            .map_err(|e| ConventionError::NotFound(e.to_string()))?
+            .into_iter()
+            .find(|o| o.id == organisation_id)
+            .ok_or_else(|| ConventionError::NotFound(format!("organisation {organisation_id}")))?;
+        let conventions = service::member_conventions(db, OrgScope::granted(organisation.id), &organisation).await?;
+        if let Some(convention) = conventions.into_iter().find(|c| (c.period.first_year..=c.period.last_year()).contains(&year)) {
+            plans.push((organisation, convention));
+        }
+    }
+    let issued_text = issued_on.to_string();
+    let mut report = IssueReport { issued: Vec::new(), already_issued: 0, late: issued_on > rules::issue_deadline(year as i32) };
+    let mut tx = db.begin().await?;
+    for (organisation, convention) in plans {
+        let scope = OrgScope::granted(organisation.id);
+        if sql::has_revenue_order(&mut tx, scope, year).await? {
+            report.already_issued += 1;
+            continue;
+        }
+        let lines: Vec<(String, String, Cents)> = convention
+            .charges
+            .iter()
+            .filter_map(|c| {
+                let amount = c.share?.cost_annual_after_participation;
+                (amount > Cents(0))
+                    .then(|| (c.application.application.code.clone(), format!("{} — année {year}", c.application.application.name), amount))
+            })
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let record = sql::RevenueOrderRecord {
+            issuer_organisation_id: issuer.id,
+            convention_id: convention.convention.id,
+            year,
+            issued_on: &issued_text,
+            lines: &lines,
+        };
+        sql::insert_revenue_order(&mut tx, scope, &record).await?;
+        let total: Cents = lines.iter().map(|l| l.2).sum();
+        let target = format!("titre:{year}:{}", organisation.slug);
+        let entry = AuditEntry {
+            organisation_id: Some(organisation.id),
+            actor_user_id: actor.user_id,
+            actor: actor.label,
+            action: AuditAction::RevenueOrderIssued,
+            target: &target,
+            details: json!({ "year": year, "total": total.to_plain(), "issued_on": issued_text }),
+            ip: actor.ip,
+        };
+        audit::record(&mut tx, entry).await?;
+        report.issued.push((organisation.name.clone(), total));
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Writes the PES_Aller file of a year's titres into `out_dir` and returns its path and the titres count.
+pub async fn export_pes(
+    db: &Db,
+    year: i64,
+    out_dir: &std::path::Path,
+    created_on: Date,
+) -> Result<(std::path::PathBuf, usize), ConventionError> {
+    let accounting: crate::pes::Accounting = match store::settings::get(db, crate::catalogue::ACCOUNTING_SETTING).await? {
+        Some(json) => {
+            serde_json::from_str(&json).map_err(|e| ConventionError::Catalogue(format!("paramètres comptables illisibles : {e}")))?
+        }
+        None => {
+            return Err(ConventionError::NotFound(
+                "paramètres comptables PES absents : importez un catalogue avec une section [accounting]".into(),
+            ));
+        }
+    };
+    let issuer = issuer(db).await?;
+    let orders = of_issuer(db, OrgScope::granted(issuer.id), year).await?;
+    if orders.is_empty() {
+        return Err(ConventionError::NotFound(format!("aucun titre de recette émis pour {year}")));
+    }
+    let organisations = identity::service::organisations(db).await.map_err(|e| ConventionError::NotFound(e.to_string()))?;
+    let debtor_of = |order: &RevenueOrder| {
+        let debtor = organisations.iter().find(|o| o.id == order.debtor_id);
+        let town = debtor.and_then(|d| d.parent_id).and_then(|p| organisations.iter().find(|o| o.id == p)).or(debtor);
+        crate::pes::Debtor {
+            kind: order.debtor_kind,
+            name: match order.debtor_kind {
+                OrganisationKind::Commune => format!("Commune de {}", order.debtor_name),
+                _ => order.debtor_name.clone(),
+            },
+            siren: order.debtor_siren.clone(),
+            postal_code: debtor.and_then(|d| d.postal_codes.first().cloned()).unwrap_or_default(),
+            town: town.map(|t| t.name.clone()).unwrap_or_default(),
+        }
+    };
+    let xml = crate::pes::pes_aller(&accounting, year, &orders, debtor_of, created_on);
+    std::fs::create_dir_all(out_dir).map_err(|e| ConventionError::Store(e.into()))?;
+    let path = out_dir.join(crate::pes::file_name(&accounting, year));
+    std::fs::write(&path, xml).map_err(|e| ConventionError::Store(e.into()))?;
+    Ok((path, orders.len()))
+}

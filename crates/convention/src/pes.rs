@@ -1,0 +1,252 @@
+//! The yearly titres as a PES V2 `PES_Aller` file with one `PES_RecetteAller` bordereau, for the
+//! public accountant's Hélios (DGFiP, *Protocole d'échange standard* v2, schemas of `schemas/pes`).
+//! Every leaf is written `<Tag V="…"/>`; only the root element is namespaced; order is the schema's.
+
+use crate::invoicing::RevenueOrder;
+use kernel::{Cents, OrganisationKind, slug};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// How the issuer's budget is identified in Hélios, from the public accountant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounting {
+    /// SIRET of the budget's collectivity (IdColl).
+    pub siret: String,
+    /// Codique of the accounting office (IdPost): 6 or 7 digits, or 02A/02B and 3-4 digits.
+    pub poste_comptable: String,
+    /// Hélios code of the collectivity (CodCol): 3 digits.
+    pub code_collectivite: String,
+    /// Hélios code of the budget (CodBud): a digit or capital letter, then a digit.
+    pub code_budget: String,
+    /// Budget account of the revenue (Nature).
+    pub compte_nature: String,
+    /// Local product code (CodProdLoc): 1 to 4 letters or digits.
+    pub code_produit_local: String,
+}
+
+impl Accounting {
+    /// Checks the codes against the patterns of the PES V2 schema; the French message names the field.
+    pub fn check(&self) -> Result<(), String> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let poste = (digits(&self.poste_comptable) && (6..=7).contains(&self.poste_comptable.len()))
+            || (self.poste_comptable.len() >= 6
+                && (self.poste_comptable.starts_with("02A") || self.poste_comptable.starts_with("02B"))
+                && digits(&self.poste_comptable[3..])
+                && self.poste_comptable.len() <= 7);
+        let checks = [
+            (digits(&self.siret) && self.siret.len() == 14, "siret : 14 chiffres"),
+            (poste, "poste_comptable : 6 ou 7 chiffres (ou 02A/02B suivi de 3 ou 4 chiffres)"),
+            (
+                digits(&self.code_collectivite) && self.code_collectivite.len() == 3 && self.code_collectivite != "000",
+                "code_collectivite : 3 chiffres, pas 000",
+            ),
+            (
+                self.code_budget.len() == 2
+                    && self.code_budget.as_bytes()[0].is_ascii_alphanumeric()
+                    && !self.code_budget.as_bytes()[0].is_ascii_lowercase()
+                    && self.code_budget.as_bytes()[1].is_ascii_digit(),
+                "code_budget : un chiffre ou une majuscule puis un chiffre",
+            ),
+            (digits(&self.compte_nature) && self.compte_nature.len() <= 12, "compte_nature : 12 chiffres au plus"),
+            (
+                (1..=4).contains(&self.code_produit_local.len()) && self.code_produit_local.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "code_produit_local : 1 à 4 lettres ou chiffres",
+            ),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, message)) => Err(format!("paramètres comptables PES invalides : {message}")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A debtor's postal identity as PES writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Debtor {
+    pub kind: OrganisationKind,
+    pub name: String,
+    pub siren: Option<String>,
+    pub postal_code: String,
+    /// The commune (of the CCAS, for a CCAS).
+    pub town: String,
+}
+
+/// The name of the file for a year and budget.
+pub fn file_name(accounting: &Accounting, year: i64) -> String {
+    format!("PES_Aller_{year}_{}_{}.xml", accounting.siret, accounting.code_budget)
+}
+
+/// Upper-case ASCII, at most `max` characters: PES text fields are read by Hélios in Latin-1 and are short.
+fn text(value: &str, max: usize) -> String {
+    let folded = slug::fold_accents(&value.split_whitespace().collect::<Vec<_>>().join(" ")).to_uppercase();
+    folded.chars().take(max).collect::<String>().trim_end().to_string()
+}
+
+fn escape(value: &str) -> String {
+    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn amount(c: Cents) -> String {
+    c.to_plain()
+}
+
+struct Xml(String);
+
+impl Xml {
+    fn open(&mut self, tag: &str) {
+        self.0.push('<');
+        self.0.push_str(tag);
+        self.0.push('>');
+    }
+    fn close(&mut self, tag: &str) {
+        self.0.push_str("</");
+        self.0.push_str(tag);
+        self.0.push('>');
+    }
+    fn leaf(&mut self, tag: &str, value: &str) {
+        self.0.push_str(&format!("<{tag} V=\"{}\"/>", escape(value)));
+    }
+}
+
+/// Writes the PES_Aller of a year's titres: one bordereau, one piece per titre, one line per application.
+/// `debtor_of` gives each titre's debtor. `created_on` is the file's creation date (DteStr).
+pub fn pes_aller(
+    accounting: &Accounting,
+    year: i64,
+    orders: &[RevenueOrder],
+    debtor_of: impl Fn(&RevenueOrder) -> Debtor,
+    created_on: Date,
+) -> String {
+    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    x.0.push_str("<n:PES_Aller xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller\">");
+    x.open("Enveloppe");
+    x.open("Parametres");
+    x.leaf("Version", "2");
+    x.leaf("TypFic", "PESALR1");
+    x.leaf("NomFic", &file_name(accounting, year));
+    x.close("Parametres");
+    x.open("Emetteur");
+    x.leaf("Sigle", "COMMUNS");
+    x.leaf("Adresse", &format!("COMMUNS {}", env!("CARGO_PKG_VERSION")));
+    x.close("Emetteur");
+    x.close("Enveloppe");
+    x.open("EnTetePES");
+    x.leaf("DteStr", &created_on.to_string());
+    x.leaf("IdPost", &accounting.poste_comptable);
+    x.leaf("IdColl", &accounting.siret);
+    x.leaf("CodCol", &accounting.code_collectivite);
+    x.leaf("CodBud", &accounting.code_budget);
+    x.close("EnTetePES");
+    x.open("PES_RecetteAller");
+    x.open("EnTeteRecette");
+    x.leaf("IdVer", "2");
+    x.close("EnTeteRecette");
+    x.open("Bordereau");
+    x.open("BlocBordereau");
+    x.leaf("Exer", &year.to_string());
+    x.leaf("IdBord", "1");
+    let issued = orders.iter().map(|o| o.issued_on).max().unwrap_or(created_on);
+    x.leaf("DteBordEm", &issued.to_string());
+    x.leaf("TypBord", "01");
+    x.leaf("NbrPce", &orders.len().to_string());
+    x.leaf("MtBordHt", &amount(orders.iter().map(|o| o.total).sum()));
+    x.close("BlocBordereau");
+    for order in orders {
+        let debtor = debtor_of(order);
+        x.open("Piece");
+        x.open("BlocPiece");
+        x.leaf("IdPce", &order.number.to_string());
+        x.leaf("TypPce", "01");
+        x.leaf("NatPce", "01");
+        x.leaf("ObjPce", &text(&format!("Convention de services numeriques communs - forfait {year} - titre {}", order.reference()), 160));
+        x.close("BlocPiece");
+        for (index, line) in order.lines.iter().enumerate() {
+            x.open("LigneDePiece");
+            x.open("BlocLignePiece");
+            x.open("InfoLignePiece");
+            x.leaf("IdLigne", &(index + 1).to_string());
+            x.leaf("ObjLignePce", &text(&line.label, 160));
+            x.leaf("CodProdLoc", &accounting.code_produit_local);
+            x.leaf("Nature", &accounting.compte_nature);
+            x.leaf("Majo", "0");
+            x.leaf("TvaIntraCom", "0");
+            x.leaf("MtHT", &amount(line.amount));
+            x.close("InfoLignePiece");
+            x.close("BlocLignePiece");
+            tiers(&mut x, &debtor);
+            x.close("LigneDePiece");
+        }
+        x.close("Piece");
+    }
+    x.close("Bordereau");
+    x.close("PES_RecetteAller");
+    x.0.push_str("</n:PES_Aller>\n");
+    x.0
+}
+
+/// The debtor: a commune (category 23) or a CCAS (26), both of legal nature 09 (local authority or
+/// local public body), identified by SIREN when known, main debtor (01), town-hall address.
+fn tiers(x: &mut Xml, debtor: &Debtor) {
+    x.open("Tiers");
+    x.open("InfoTiers");
+    if let Some(siren) = &debtor.siren {
+        x.leaf("IdTiers", siren);
+        x.leaf("NatIdTiers", "02");
+    }
+    x.leaf("CatTiers", if debtor.kind == OrganisationKind::Ccas { "26" } else { "23" });
+    x.leaf("NatJur", "09");
+    x.leaf("TypTiers", "01");
+    x.leaf("Nom", &text(&debtor.name, 38));
+    x.close("InfoTiers");
+    x.open("Adresse");
+    x.leaf("TypAdr", "1");
+    x.leaf("Adr2", if debtor.kind == OrganisationKind::Ccas { "CCAS - HOTEL DE VILLE" } else { "HOTEL DE VILLE" });
+    x.leaf("CP", &debtor.postal_code);
+    x.leaf("Ville", &text(&debtor.town, 38));
+    x.leaf("CodRes", "0");
+    x.close("Adresse");
+    x.close("Tiers");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_folded_and_bounded() {
+        assert_eq!(text("Saint-Geniès-des-Mourgues", 38), "SAINT-GENIES-DES-MOURGUES");
+        assert_eq!(text("Commune de Villeneuve-lès-Maguelone et plus encore", 38), "COMMUNE DE VILLENEUVE-LES-MAGUELONE ET");
+        assert_eq!(escape("A & B <\"C\">"), "A &amp; B &lt;&quot;C&quot;&gt;");
+    }
+
+    #[test]
+    fn accounting_codes_follow_the_schema_patterns() {
+        let good = Accounting {
+            siret: "24340001700022".into(),
+            poste_comptable: "034000".into(),
+            code_collectivite: "001".into(),
+            code_budget: "00".into(),
+            compte_nature: "70875".into(),
+            code_produit_local: "FORF".into(),
+        };
+        assert!(good.check().is_ok());
+        type Spoil = fn(&mut Accounting);
+        let cases: [(Spoil, &str); 6] = [
+            (|a| a.siret = "2434".into(), "siret"),
+            (|a| a.poste_comptable = "34".into(), "poste_comptable"),
+            (|a| a.code_collectivite = "000".into(), "code_collectivite"),
+            (|a| a.code_budget = "a0".into(), "code_budget"),
+            (|a| a.compte_nature = "7087x".into(), "compte_nature"),
+            (|a| a.code_produit_local = "FORFAIT".into(), "code_produit_local"),
+        ];
+        for (spoil, field) in cases {
+            let mut bad = good.clone();
+            spoil(&mut bad);
+            assert!(bad.check().unwrap_err().contains(field), "{field}");
+        }
+        let mut corsica = good.clone();
+        corsica.poste_comptable = "02A0012".into();
+        assert!(corsica.check().is_ok());
+    }
+}
