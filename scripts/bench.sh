@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 cargo build --release --locked -q
-BIN=target/release/communs
+BIN="${CARGO_TARGET_DIR:-target}/release/communs"
 DATA=$(mktemp -d)
 PORT=$((20000 + RANDOM % 20000))
 ADDR="127.0.0.1:$PORT"
