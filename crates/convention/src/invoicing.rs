@@ -35,9 +35,31 @@ pub struct RevenueOrder {
     pub issued_on: Date,
     pub lines: Vec<Line>,
     pub total: Cents,
+    pub paid_on: Option<Date>,
+}
+
+/// The ECB main refinancing rates shipped with the product (`data/ecb_main_refinancing_rates.csv`),
+/// sorted by date: the base of late-payment interest.
+pub fn ecb_rates() -> &'static [(Date, kernel::Percent)] {
+    static RATES: std::sync::OnceLock<Vec<(Date, kernel::Percent)>> = std::sync::OnceLock::new();
+    RATES.get_or_init(|| {
+        include_str!("../../../data/ecb_main_refinancing_rates.csv")
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let (date, rate) = line.split_once(',')?;
+                Some((parse_date(date).ok()?, kernel::Percent::parse(rate).ok()?))
+            })
+            .collect()
+    })
 }
 
 impl RevenueOrder {
+    /// Interest and compensation owed for a payment made after the due date (décret 2013-269).
+    pub fn late_payment(&self) -> Option<rules::LatePayment> {
+        rules::late_payment(self.total, self.payment_due(), self.paid_on?, ecb_rates())
+    }
+
     /// `T2020-0001`.
     pub fn reference(&self) -> String {
         format!("T{}-{:04}", self.year, self.number)
@@ -83,6 +105,7 @@ fn assemble(rows: Vec<sql::RevenueOrderRow>, lines: Vec<sql::RevenueOrderLineRow
                 issued_on: parse_date(&r.issued_on)?,
                 lines,
                 total: Cents(r.total_cents),
+                paid_on: r.paid_on.as_deref().map(parse_date).transpose()?,
             })
         })
         .collect()
@@ -192,13 +215,8 @@ pub async fn issue_year(db: &Db, actor: Actor<'_>, year: i64, issued_on: Date) -
     Ok(report)
 }
 
-/// Writes the PES_Aller file of a year's titres into `out_dir` and returns its path and the titres count.
-pub async fn export_pes(
-    db: &Db,
-    year: i64,
-    out_dir: &std::path::Path,
-    created_on: Date,
-) -> Result<(std::path::PathBuf, usize), ConventionError> {
+/// The PES_Aller document of a year's titres: (file name, XML, number of titres).
+pub async fn pes_document(db: &Db, year: i64, created_on: Date) -> Result<(String, String, usize), ConventionError> {
     let accounting: crate::pes::Accounting = match store::settings::get(db, crate::catalogue::ACCOUNTING_SETTING).await? {
         Some(json) => {
             serde_json::from_str(&json).map_err(|e| ConventionError::Catalogue(format!("paramètres comptables illisibles : {e}")))?
@@ -230,8 +248,59 @@ pub async fn export_pes(
         }
     };
     let xml = crate::pes::pes_aller(&accounting, year, &orders, debtor_of, created_on);
+    Ok((crate::pes::file_name(&accounting, year), xml, orders.len()))
+}
+
+/// Writes the PES_Aller file of a year's titres into `out_dir` and returns its path and the titres count.
+pub async fn export_pes(
+    db: &Db,
+    year: i64,
+    out_dir: &std::path::Path,
+    created_on: Date,
+) -> Result<(std::path::PathBuf, usize), ConventionError> {
+    let (name, xml, count) = pes_document(db, year, created_on).await?;
     std::fs::create_dir_all(out_dir).map_err(|e| ConventionError::Store(e.into()))?;
-    let path = out_dir.join(crate::pes::file_name(&accounting, year));
+    let path = out_dir.join(name);
     std::fs::write(&path, xml).map_err(|e| ConventionError::Store(e.into()))?;
-    Ok((path, orders.len()))
+    Ok((path, count))
+}
+
+/// Records that a member paid its titre of `year` on `paid_on`; returns the titre as it now stands (with
+/// any late-payment interest owed).
+pub async fn record_payment(
+    db: &Db,
+    actor: Actor<'_>,
+    debtor: &Organisation,
+    year: i64,
+    paid_on: Date,
+) -> Result<RevenueOrder, ConventionError> {
+    let scope = OrgScope::granted(debtor.id);
+    let order = of_debtor(db, scope)
+        .await?
+        .into_iter()
+        .find(|o| o.year == year)
+        .ok_or_else(|| ConventionError::NotFound(format!("{} n'a pas de titre de recette pour {year}", debtor.name)))?;
+    if paid_on < order.issued_on {
+        return Err(ConventionError::Invalid {
+            field: "date",
+            message: format!("le paiement ne peut précéder l'émission du titre ({})", order.issued_on),
+        });
+    }
+    let mut tx = db.begin().await?;
+    if !sql::record_payment(&mut tx, scope, year, &paid_on.to_string()).await? {
+        return Err(ConventionError::Conflict(format!("le titre {} est déjà payé", order.reference())));
+    }
+    let target = format!("titre:{year}:{}", debtor.slug);
+    let entry = AuditEntry {
+        organisation_id: Some(debtor.id),
+        actor_user_id: actor.user_id,
+        actor: actor.label,
+        action: AuditAction::RevenueOrderPaid,
+        target: &target,
+        details: json!({ "paid_on": paid_on.to_string() }),
+        ip: actor.ip,
+    };
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(RevenueOrder { paid_on: Some(paid_on), ..order })
 }

@@ -279,6 +279,7 @@ pub struct RevenueOrderRow {
     pub number: i64,
     pub issued_on: String,
     pub total_cents: i64,
+    pub paid_on: Option<String>,
     pub debtor_name: String,
     pub debtor_siren: Option<String>,
     pub debtor_kind: String,
@@ -296,7 +297,7 @@ pub struct RevenueOrderLineRow {
 pub async fn revenue_orders_of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrderRow>, StoreError> {
     Ok(scoped_as(
         scope,
-        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
          FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 ORDER BY r.year DESC",
     )
     .fetch_all(db.pool())
@@ -307,7 +308,7 @@ pub async fn revenue_orders_of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<Re
 pub async fn revenue_orders_of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrderRow>, StoreError> {
     Ok(scoped_as(
         issuer,
-        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
          FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.issuer_organisation_id = $1 AND r.year = $2 ORDER BY r.number",
     )
     .bind(year)
@@ -350,4 +351,14 @@ pub async fn has_revenue_order(tx: &mut Tx, scope: OrgScope, year: i64) -> Resul
 pub async fn organisations_with_conventions(db: &Db) -> Result<Vec<i64>, StoreError> {
     let rows = sqlx::query("SELECT DISTINCT organisation_id FROM conventions ORDER BY organisation_id").fetch_all(db.pool()).await?;
     rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from)).collect()
+}
+
+/// Records the payment of a member's titre of a year; false when there is no unpaid titre.
+pub async fn record_payment(tx: &mut Tx, scope: OrgScope, year: i64, paid_on: &str) -> Result<bool, StoreError> {
+    let done = scoped(scope, "UPDATE revenue_orders SET paid_on = $3 WHERE organisation_id = $1 AND year = $2 AND paid_on IS NULL")
+        .bind(year)
+        .bind(paid_on.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

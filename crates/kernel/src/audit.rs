@@ -16,10 +16,11 @@ pub enum AuditAction {
     OrganisationCreated,
     ConventionRecorded,
     RevenueOrderIssued,
+    RevenueOrderPaid,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -30,6 +31,7 @@ impl AuditAction {
         Self::OrganisationCreated,
         Self::ConventionRecorded,
         Self::RevenueOrderIssued,
+        Self::RevenueOrderPaid,
     ];
 
     pub fn code(self) -> &'static str {
@@ -44,6 +46,7 @@ impl AuditAction {
             Self::OrganisationCreated => "organisation_created",
             Self::ConventionRecorded => "convention_recorded",
             Self::RevenueOrderIssued => "revenue_order_issued",
+            Self::RevenueOrderPaid => "revenue_order_paid",
         }
     }
 
@@ -59,6 +62,7 @@ impl AuditAction {
             Self::OrganisationCreated => "Organisation créée",
             Self::ConventionRecorded => "Convention enregistrée",
             Self::RevenueOrderIssued => "Titre de recette émis",
+            Self::RevenueOrderPaid => "Paiement de titre enregistré",
         }
     }
 

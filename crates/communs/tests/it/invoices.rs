@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use std::process::{Command, Output};
 use store::testing::TestDb;
 
-const PES_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/pes/PES_V2/Rev0/PES_Aller.xsd");
+pub const PES_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/pes/PES_V2/Rev0/PES_Aller.xsd");
 
 fn communs(base: &[String], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_communs"))

@@ -15,6 +15,10 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/utilisateurs/{user_id}/retrait", &[("role", "org_admin")]),
     ("GET", "/{slug}/journal", &[]),
     ("GET", "/{slug}/convention", &[]),
+    ("GET", "/{slug}/facturation", &[]),
+    ("POST", "/{slug}/facturation/emission", &[("annee", "2022"), ("date", "2022-09-15")]),
+    ("POST", "/{slug}/facturation/paiement", &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-10-01")]),
+    ("GET", "/{slug}/facturation/2020/pes.xml", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.

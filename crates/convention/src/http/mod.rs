@@ -1,7 +1,14 @@
 //! Routes of the convention slice: public annexe-2 tables, each member's convention, the JSON API.
 
 mod api;
+mod billing;
 mod pages;
 
 pub use api::{ApiDoc, routes as api_routes};
-pub use pages::{SubscriptionsSection, routes as page_routes};
+pub use billing::BillingSection;
+pub use pages::SubscriptionsSection;
+
+/// Every page of the slice: public tables, members' conventions, the Métropole's billing desk.
+pub fn page_routes() -> axum::Router<web::AppState> {
+    pages::routes().merge(billing::routes())
+}

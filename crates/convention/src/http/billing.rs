@@ -1,0 +1,253 @@
+//! The Métropole's billing desk: the titres de recette of a year, issuing them, recording payments,
+//! downloading the PES V2 file for the public accountant.
+
+use crate::invoicing::{self, RevenueOrder};
+use crate::{ConventionError, service};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use identity::access::{OrgAccess, OrgMember};
+use kernel::{Cents, OrganisationKind, Role};
+use serde::Deserialize;
+use web::{AppState, HtmlError, PageMeta};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{slug}/facturation", get(desk))
+        .route("/{slug}/facturation/emission", post(issue))
+        .route("/{slug}/facturation/paiement", post(payment))
+        .route("/{slug}/facturation/{year}/pes.xml", get(pes))
+}
+
+/// Only the issuer's people reach the desk; only its administrators and agents act on it.
+fn issuer_only(access: &OrgAccess) -> Result<(), HtmlError> {
+    if access.organisation.kind == OrganisationKind::Metropole { Ok(()) } else { Err(HtmlError::not_found()) }
+}
+
+fn may_act(access: &OrgAccess) -> Result<(), HtmlError> {
+    let acts = access.principal.user.is_platform_admin || access.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
+    if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
+}
+
+struct TitreRow {
+    order: RevenueOrder,
+    slug: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "billing.html")]
+struct DeskPage {
+    page: PageMeta,
+    slug: String,
+    year: i64,
+    years: Vec<i64>,
+    titres: Vec<TitreRow>,
+    total: Cents,
+    message: Option<String>,
+    error: Option<String>,
+    today: String,
+}
+
+impl DeskPage {
+    fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
+        kernel::calendar::format_fr(*date.borrow())
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DeskQuery {
+    annee: Option<i64>,
+    fait: Option<String>,
+}
+
+fn current_year() -> i64 {
+    i64::from(time::OffsetDateTime::now_utc().year())
+}
+
+async fn desk_page(
+    state: &AppState,
+    access: &OrgAccess,
+    year: i64,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<DeskPage, HtmlError> {
+    let organisations = identity::service::organisations(&state.db).await?;
+    let orders = invoicing::of_issuer(&state.db, access.scope, year).await?;
+    let total = orders.iter().map(|o| o.total).sum();
+    let titres = orders
+        .into_iter()
+        .map(|order| {
+            let slug = organisations.iter().find(|o| o.id == order.debtor_id).map(|o| o.slug.clone()).unwrap_or_default();
+            TitreRow { order, slug }
+        })
+        .collect();
+    let years = service::periods(&state.db).await?.iter().flat_map(|p| p.first_year..=p.last_year()).collect();
+    let slug = access.organisation.slug.clone();
+    Ok(DeskPage {
+        page: access.page(&format!("Titres de recette {year}")).with_breadcrumbs(&[
+            ("Accueil", "/"),
+            (&access.organisation.name, &format!("/{slug}/")),
+            ("Facturation", &format!("/{slug}/facturation")),
+        ]),
+        slug,
+        year,
+        years,
+        titres,
+        total,
+        message,
+        error,
+        today: time::OffsetDateTime::now_utc().date().to_string(),
+    })
+}
+
+async fn desk(State(state): State<AppState>, OrgMember(access): OrgMember, Query(q): Query<DeskQuery>) -> Result<DeskPage, HtmlError> {
+    issuer_only(&access)?;
+    desk_page(&state, &access, q.annee.unwrap_or_else(current_year), q.fait, None).await
+}
+
+#[derive(Deserialize)]
+struct IssueForm {
+    #[serde(default)]
+    annee: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// A refused action: the desk again, with the reason, and nothing changed.
+async fn refused(state: &AppState, access: &OrgAccess, year: i64, error: ConventionError) -> Result<Response, HtmlError> {
+    match error {
+        ConventionError::Store(e) => Err(HtmlError::internal(&e)),
+        other => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, desk_page(state, access, year, None, Some(other.to_string())).await?).into_response())
+        }
+    }
+}
+
+async fn issue(State(state): State<AppState>, OrgMember(access): OrgMember, Form(form): Form<IssueForm>) -> Result<Response, HtmlError> {
+    issuer_only(&access)?;
+    may_act(&access)?;
+    let Ok(year) = form.annee.trim().parse::<i64>() else {
+        return refused(&state, &access, current_year(), ConventionError::Invalid { field: "année", message: "année invalide".into() })
+            .await;
+    };
+    let issued_on = match invoicing::parse_date(&form.date) {
+        Ok(date) => date,
+        Err(e) => return refused(&state, &access, year, e).await,
+    };
+    match invoicing::issue_year(&state.db, access.actor(), year, issued_on).await {
+        Ok(report) => {
+            let mut message = format!("{} titre(s) émis pour {year}.", report.issued.len());
+            if report.already_issued > 0 {
+                message.push_str(&format!(" {} membre(s) avaient déjà le leur.", report.already_issued));
+            }
+            if report.late {
+                message.push_str(" Émission après le 30 septembre : délai de l'article 5 dépassé.");
+            }
+            Ok(Redirect::to(&format!("/{}/facturation?annee={year}&fait={}", access.organisation.slug, urlencode(&message)))
+                .into_response())
+        }
+        Err(e) => refused(&state, &access, year, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct PaymentForm {
+    #[serde(default)]
+    membre: String,
+    #[serde(default)]
+    annee: String,
+    #[serde(default)]
+    date: String,
+}
+
+async fn payment(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Form(form): Form<PaymentForm>,
+) -> Result<Response, HtmlError> {
+    issuer_only(&access)?;
+    may_act(&access)?;
+    let year = form.annee.trim().parse::<i64>().unwrap_or_else(|_| current_year());
+    let Some(debtor) = identity::service::organisation_by_slug(&state.db, form.membre.trim()).await? else {
+        return refused(&state, &access, year, ConventionError::NotFound(format!("aucun membre « {} »", form.membre))).await;
+    };
+    let paid_on = match invoicing::parse_date(&form.date) {
+        Ok(date) => date,
+        Err(e) => return refused(&state, &access, year, e).await,
+    };
+    match invoicing::record_payment(&state.db, access.actor(), &debtor, year, paid_on).await {
+        Ok(order) => {
+            let message = match order.late_payment() {
+                Some(late) => format!(
+                    "Paiement du titre {} enregistré, {} jour(s) après l'échéance : intérêts moratoires {} (taux {}) et indemnité forfaitaire {} dus.",
+                    order.reference(),
+                    late.days_late,
+                    late.interest,
+                    late.rate,
+                    late.compensation
+                ),
+                None => format!("Paiement du titre {} enregistré, dans le délai.", order.reference()),
+            };
+            Ok(Redirect::to(&format!("/{}/facturation?annee={year}&fait={}", access.organisation.slug, urlencode(&message)))
+                .into_response())
+        }
+        Err(e) => refused(&state, &access, year, e).await,
+    }
+}
+
+async fn pes(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, year)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
+    issuer_only(&access)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    match invoicing::pes_document(&state.db, year, today).await {
+        Ok((name, xml, _)) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            xml,
+        )
+            .into_response()),
+        Err(ConventionError::NotFound(_)) => Err(HtmlError::not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// On the Métropole's home page: the way to its billing desk. Other organisations get nothing.
+pub struct BillingSection;
+
+impl web::home::HomeSection for BillingSection {
+    fn render<'a>(
+        &'a self,
+        db: &'a store::Db,
+        _scope: store::OrgScope,
+        organisation_slug: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<String, HtmlError>> {
+        Box::pin(async move {
+            let organisation = identity::service::organisation_by_slug(db, organisation_slug).await?.ok_or_else(HtmlError::not_found)?;
+            if organisation.kind != OrganisationKind::Metropole {
+                return Ok(String::new());
+            }
+            Ok(format!(
+                "<section aria-labelledby=\"facturation\"><h2 id=\"facturation\">Facturation des services mutualisés</h2>\
+                 <p><a href=\"/{organisation_slug}/facturation\">Titres de recette des membres, paiements et flux PES V2</a></p></section>"
+            ))
+        })
+    }
+}
