@@ -4,6 +4,7 @@
 
 pub mod annex;
 pub mod catalogue;
+pub mod chart;
 pub mod error;
 pub mod http;
 pub mod input;

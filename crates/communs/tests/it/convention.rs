@@ -78,3 +78,22 @@ async fn another_organisations_convention_is_closed() {
         assert!(!response.body.contains("174"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn each_application_has_a_chart_of_its_sharing() {
+    let app = TestApp::demo().await;
+    let mut visitor = app.client();
+    let page = visitor.get("/conventions/2019-2021/").await;
+    assert!(page.body.contains("<img src=\"/conventions/2019-2021/e-administration.svg\" alt=\"Graphique"));
+    let svg = visitor.get("/conventions/2019-2021/e-administration.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert!(svg.content_type().starts_with("image/svg+xml"));
+    assert!(svg.body.starts_with("<svg") && svg.body.contains("<title id=\"titre\">"));
+    assert_eq!(svg.body.matches("<rect x=").count(), 31, "one bar per commune");
+    assert!(svg.body.contains("15\u{202f}135,12\u{a0}€"), "Montpellier's share over three years");
+    for missing in
+        ["/conventions/2019-2021/nothing.svg", "/conventions/2019-2021/open-data.svg", "/conventions/2019-2021/e-administration.png"]
+    {
+        assert_eq!(visitor.get(missing).await.status, StatusCode::NOT_FOUND, "{missing}");
+    }
+}

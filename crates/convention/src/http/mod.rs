@@ -2,6 +2,7 @@
 
 mod api;
 mod billing;
+mod charts;
 mod pages;
 
 pub use api::{ApiDoc, routes as api_routes};
@@ -10,5 +11,5 @@ pub use pages::SubscriptionsSection;
 
 /// Every page of the slice: public tables, members' conventions, the Métropole's billing desk.
 pub fn page_routes() -> axum::Router<web::AppState> {
-    pages::routes().merge(billing::routes())
+    pages::routes().merge(billing::routes()).merge(charts::routes())
 }
