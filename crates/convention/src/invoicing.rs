@@ -180,6 +180,7 @@ pub async fn issue_year(db: &Db, actor: Actor<'_>, year: i64, issued_on: Date) -
         let lines: Vec<(String, String, Cents)> = convention
             .charges
             .iter()
+            .filter(|c| c.subscription.active_in(year))
             .filter_map(|c| {
                 let amount = c.share?.cost_annual_after_participation;
                 (amount > Cents(0))

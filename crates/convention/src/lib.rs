@@ -4,8 +4,10 @@
 
 pub mod annex;
 pub mod catalogue;
+pub mod changes;
 pub mod chart;
 pub mod error;
+pub mod facturx;
 pub mod http;
 pub mod input;
 pub mod invoicing;

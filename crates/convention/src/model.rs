@@ -50,6 +50,14 @@ pub struct Convention {
     pub deliberation_date: String,
 }
 
+impl Subscription {
+    /// Whether the subscription runs for at least part of `year` (dates are ISO, so they compare as text).
+    pub fn active_in(&self, year: i64) -> bool {
+        self.starts_on.as_str() <= format!("{year}-12-31").as_str()
+            && self.ends_on.as_deref().is_none_or(|end| end >= format!("{year}-01-01").as_str())
+    }
+}
+
 /// A subscription of a member to an application under a convention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
@@ -58,4 +66,29 @@ pub struct Subscription {
     pub application_code: String,
     pub starts_on: String,
     pub ends_on: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Subscription;
+
+    #[test]
+    fn activity_by_year() {
+        let s = |starts: &str, ends: Option<&str>| Subscription {
+            id: 1,
+            convention_id: 1,
+            application_code: "x".into(),
+            starts_on: starts.into(),
+            ends_on: ends.map(str::to_string),
+        };
+        let cases = [
+            (s("2019-01-01", None), 2021, true),
+            (s("2020-01-01", None), 2019, false),
+            (s("2019-01-01", Some("2019-12-31")), 2020, false),
+            (s("2019-01-01", Some("2019-12-31")), 2019, true),
+        ];
+        for (subscription, year, expected) in cases {
+            assert_eq!(subscription.active_in(year), expected, "{subscription:?} {year}");
+        }
+    }
 }

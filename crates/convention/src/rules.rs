@@ -208,3 +208,117 @@ pub mod invoicing {
         }
     }
 }
+
+/// Changes to a convention during its period (articles 9 and 10 of the 2019-2021 conventions).
+pub mod changes {
+    use time::{Date, Month};
+
+    fn september_30(year: i32) -> Date {
+        Date::from_calendar_date(year, Month::September, 30).expect("30 September exists")
+    }
+
+    fn january_1(year: i32) -> Date {
+        Date::from_calendar_date(year, Month::January, 1).expect("1 January exists")
+    }
+
+    /// Article 9: a request to add or remove an application "devra être adressée … au moins 3 mois avant
+    /// la fin de l'année en cours pour être applicable l'année suivante": received by 30 September, it
+    /// applies on 1 January of the next year, which must still be within the convention. Refused otherwise,
+    /// with the reason.
+    pub fn change_effective_on(received_on: Date, period_last_year: i32) -> Result<Date, String> {
+        let year = received_on.year();
+        if received_on > september_30(year) {
+            return Err(format!(
+                "demande reçue après le 30 septembre {year} : l'article 9 exige au moins 3 mois avant la fin de l'année pour une application l'année suivante"
+            ));
+        }
+        if year + 1 > period_last_year {
+            return Err(format!("la convention s'achève le 31 décembre {period_last_year} : une modification ne peut prendre effet après"));
+        }
+        Ok(january_1(year + 1))
+    }
+
+    /// Article 9: the Métropole answers "dans un délai d'un mois à compter de la réception du courrier".
+    /// A month later is the same day of the next month, or its last day when it has no such day.
+    pub fn answer_due(received_on: Date) -> Date {
+        let (year, month) = if received_on.month() == Month::December {
+            (received_on.year() + 1, Month::January)
+        } else {
+            (received_on.year(), received_on.month().next())
+        };
+        let last_day = time::util::days_in_month(month, year);
+        Date::from_calendar_date(year, month, received_on.day().min(last_day)).expect("a valid day of the month")
+    }
+
+    /// Article 10: either party may terminate the convention on 1 January of one of its years after the
+    /// first (2020 or 2021 for 2019-2021), notifying the other "au plus tard le 30 septembre de l'année
+    /// précédente". Returns the day the termination takes effect, or the reason it cannot.
+    pub fn termination_effective_on(notified_on: Date, period_first_year: i32, period_last_year: i32) -> Result<Date, String> {
+        let year = notified_on.year();
+        if notified_on > september_30(year) {
+            return Err(format!(
+                "résiliation notifiée après le 30 septembre {year} : elle ne peut prendre effet au 1er janvier {}",
+                year + 1
+            ));
+        }
+        let effective_year = (year + 1).max(period_first_year + 1);
+        if effective_year > period_last_year {
+            return Err(format!("la convention s'achève le 31 décembre {period_last_year} : il n'y a plus d'échéance de résiliation"));
+        }
+        Ok(january_1(effective_year))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use time::macros::date;
+
+        #[test]
+        fn change_table() {
+            let cases = [
+                (date!(2019 - 09 - 30), 2021, Ok(date!(2020 - 01 - 01))),
+                (date!(2020 - 03 - 02), 2021, Ok(date!(2021 - 01 - 01))),
+                (date!(2019 - 10 - 01), 2021, Err("après le 30 septembre 2019")),
+                (date!(2021 - 06 - 15), 2021, Err("s'achève le 31 décembre 2021")),
+            ];
+            for (received, last, expected) in cases {
+                match (change_effective_on(received, last), expected) {
+                    (Ok(day), Ok(want)) => assert_eq!(day, want, "{received}"),
+                    (Err(reason), Err(want)) => assert!(reason.contains(want), "{received}: {reason}"),
+                    (got, want) => panic!("{received}: {got:?} instead of {want:?}"),
+                }
+            }
+        }
+
+        #[test]
+        fn answer_due_table() {
+            let cases = [
+                (date!(2020 - 03 - 02), date!(2020 - 04 - 02)),
+                (date!(2020 - 01 - 31), date!(2020 - 02 - 29)),
+                (date!(2021 - 01 - 31), date!(2021 - 02 - 28)),
+                (date!(2020 - 12 - 15), date!(2021 - 01 - 15)),
+            ];
+            for (received, due) in cases {
+                assert_eq!(answer_due(received), due, "{received}");
+            }
+        }
+
+        #[test]
+        fn termination_table() {
+            let cases = [
+                (date!(2019 - 09 - 30), Ok(date!(2020 - 01 - 01))),
+                (date!(2019 - 02 - 01), Ok(date!(2020 - 01 - 01))),
+                (date!(2020 - 09 - 15), Ok(date!(2021 - 01 - 01))),
+                (date!(2020 - 10 - 01), Err("après le 30 septembre 2020")),
+                (date!(2021 - 03 - 01), Err("plus d'échéance")),
+            ];
+            for (notified, expected) in cases {
+                match (termination_effective_on(notified, 2019, 2021), expected) {
+                    (Ok(day), Ok(want)) => assert_eq!(day, want, "{notified}"),
+                    (Err(reason), Err(want)) => assert!(reason.contains(want), "{notified}: {reason}"),
+                    (got, want) => panic!("{notified}: {got:?} instead of {want:?}"),
+                }
+            }
+        }
+    }
+}

@@ -362,3 +362,114 @@ pub async fn record_payment(tx: &mut Tx, scope: OrgScope, year: i64, paid_on: &s
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A request to change a convention, to write.
+pub struct RequestRecord<'a> {
+    pub issuer_organisation_id: i64,
+    pub convention_id: i64,
+    pub kind: &'a str,
+    pub application_code: Option<&'a str>,
+    pub received_on: &'a str,
+    pub effective_on: &'a str,
+    pub answer_due: &'a str,
+}
+
+pub async fn insert_request(tx: &mut Tx, scope: OrgScope, r: &RequestRecord<'_>) -> Result<i64, StoreError> {
+    Ok(scoped(
+        scope,
+        "INSERT INTO convention_requests (organisation_id, issuer_organisation_id, convention_id, kind, application_code, received_on, effective_on, answer_due, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(r.issuer_organisation_id)
+    .bind(r.convention_id)
+    .bind(r.kind.to_string())
+    .bind(r.application_code.map(str::to_string))
+    .bind(r.received_on.to_string())
+    .bind(r.effective_on.to_string())
+    .bind(r.answer_due.to_string())
+    .bind(clock::now_millis())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?)
+}
+
+#[derive(sqlx::FromRow, Clone)]
+pub struct RequestRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub convention_id: i64,
+    pub kind: String,
+    pub application_code: Option<String>,
+    pub received_on: String,
+    pub effective_on: String,
+    pub answer_due: String,
+    pub status: String,
+    pub answered_on: Option<String>,
+    pub answer: Option<String>,
+    pub member_name: String,
+}
+
+/// A member's requests, newest first.
+pub async fn requests_of_member(db: &Db, scope: OrgScope) -> Result<Vec<RequestRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        "SELECT r.id, r.organisation_id, r.convention_id, r.kind, r.application_code, r.received_on, r.effective_on, r.answer_due, r.status, r.answered_on, r.answer, \
+         o.name AS member_name FROM convention_requests r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 ORDER BY r.id DESC",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The requests the issuer received, pending first.
+pub async fn requests_of_issuer(db: &Db, issuer: OrgScope) -> Result<Vec<RequestRow>, StoreError> {
+    Ok(scoped_as(
+        issuer,
+        "SELECT r.id, r.organisation_id, r.convention_id, r.kind, r.application_code, r.received_on, r.effective_on, r.answer_due, r.status, r.answered_on, r.answer, \
+         o.name AS member_name FROM convention_requests r JOIN organisations o ON o.id = r.organisation_id \
+         WHERE r.issuer_organisation_id = $1 ORDER BY CASE r.status WHEN 'pending' THEN 0 ELSE 1 END, r.id DESC",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Settles a pending request of the issuer; false when it is not pending (or not the issuer's).
+pub async fn answer_request(
+    tx: &mut Tx,
+    issuer: OrgScope,
+    id: i64,
+    status: &str,
+    answered_on: &str,
+    answer: &str,
+) -> Result<bool, StoreError> {
+    let done = scoped(
+        issuer,
+        "UPDATE convention_requests SET status = $3, answered_on = $4, answer = $5 WHERE issuer_organisation_id = $1 AND id = $2 AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(status.to_string())
+    .bind(answered_on.to_string())
+    .bind(answer.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a member's subscriptions on `ends_on`: one application, or all of the convention when `None`.
+pub async fn end_subscriptions(
+    tx: &mut Tx,
+    scope: OrgScope,
+    convention_id: i64,
+    application: Option<&str>,
+    ends_on: &str,
+) -> Result<u64, StoreError> {
+    let done = scoped(
+        scope,
+        "UPDATE subscriptions SET ends_on = $3 WHERE organisation_id = $1 AND convention_id = $2 AND ends_on IS NULL AND ($4 IS NULL OR application_code = $4)",
+    )
+    .bind(convention_id)
+    .bind(ends_on.to_string())
+    .bind(application.map(str::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -17,10 +17,12 @@ pub enum AuditAction {
     ConventionRecorded,
     RevenueOrderIssued,
     RevenueOrderPaid,
+    ConventionRequestSubmitted,
+    ConventionRequestAnswered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -32,6 +34,8 @@ impl AuditAction {
         Self::ConventionRecorded,
         Self::RevenueOrderIssued,
         Self::RevenueOrderPaid,
+        Self::ConventionRequestSubmitted,
+        Self::ConventionRequestAnswered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +51,8 @@ impl AuditAction {
             Self::ConventionRecorded => "convention_recorded",
             Self::RevenueOrderIssued => "revenue_order_issued",
             Self::RevenueOrderPaid => "revenue_order_paid",
+            Self::ConventionRequestSubmitted => "convention_request_submitted",
+            Self::ConventionRequestAnswered => "convention_request_answered",
         }
     }
 
@@ -63,6 +69,8 @@ impl AuditAction {
             Self::ConventionRecorded => "Convention enregistrée",
             Self::RevenueOrderIssued => "Titre de recette émis",
             Self::RevenueOrderPaid => "Paiement de titre enregistré",
+            Self::ConventionRequestSubmitted => "Demande de modification de convention",
+            Self::ConventionRequestAnswered => "Réponse à une demande de modification",
         }
     }
 

@@ -21,6 +21,12 @@ pub fn format_paris(millis: i64) -> String {
     format!("{:02}/{:02}/{} à {:02}:{:02}", local.day(), u8::from(local.month()), local.year(), local.hour(), local.minute())
 }
 
+/// Today's civil date in Europe/Paris: the date of receipt of what a person files now.
+pub fn today_paris() -> time::Date {
+    let utc = OffsetDateTime::now_utc();
+    utc.to_offset(paris_offset(utc)).date()
+}
+
 fn paris_offset(utc: OffsetDateTime) -> time::UtcOffset {
     let year = utc.year();
     let summer_start = last_sunday_at_one_utc(year, time::Month::March);

@@ -15,10 +15,15 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/utilisateurs/{user_id}/retrait", &[("role", "org_admin")]),
     ("GET", "/{slug}/journal", &[]),
     ("GET", "/{slug}/convention", &[]),
+    ("GET", "/{slug}/titres/T2020-0001/facture.xml", &[]),
     ("GET", "/{slug}/facturation", &[]),
     ("POST", "/{slug}/facturation/emission", &[("annee", "2022"), ("date", "2022-09-15")]),
     ("POST", "/{slug}/facturation/paiement", &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-10-01")]),
     ("GET", "/{slug}/facturation/2020/pes.xml", &[]),
+    ("GET", "/{slug}/convention/demandes", &[]),
+    ("POST", "/{slug}/convention/demandes", &[("kind", "add"), ("application", "marches-publics")]),
+    ("GET", "/{slug}/demandes-convention", &[]),
+    ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.

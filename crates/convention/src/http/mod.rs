@@ -4,6 +4,7 @@ mod api;
 mod billing;
 mod charts;
 mod pages;
+mod requests;
 
 pub use api::{ApiDoc, routes as api_routes};
 pub use billing::BillingSection;
@@ -11,5 +12,5 @@ pub use pages::SubscriptionsSection;
 
 /// Every page of the slice: public tables, members' conventions, the Métropole's billing desk.
 pub fn page_routes() -> axum::Router<web::AppState> {
-    pages::routes().merge(billing::routes()).merge(charts::routes())
+    pages::routes().merge(billing::routes()).merge(charts::routes()).merge(requests::routes())
 }

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/conventions/{period}/", get(period_page))
         .route("/conventions/{period}/annexe-2.csv", get(period_csv))
         .route("/{slug}/convention", get(member_page))
+        .route("/{slug}/titres/{reference}/facture.xml", get(member_invoice_xml))
 }
 
 fn names(offers: &[PeriodApplication]) -> ApplicationNames {
@@ -105,6 +106,8 @@ async fn period_csv(State(state): State<AppState>, Path(code): Path<String>) -> 
 #[template(path = "member.html")]
 struct MemberPage {
     page: PageMeta,
+    /// For the links to the titres' electronic invoices.
+    slug: String,
     organisation: String,
     is_ccas: bool,
     conventions: Vec<MemberConvention>,
@@ -127,11 +130,34 @@ async fn member_page(State(state): State<AppState>, OrgMember(access): OrgMember
             (&access.organisation.name, &format!("/{slug}/")),
             ("Convention", &format!("/{slug}/convention")),
         ]),
+        slug,
         organisation: access.organisation.name.clone(),
         is_ccas: access.organisation.kind == kernel::OrganisationKind::Ccas,
         conventions,
         titres,
     })
+}
+
+/// A titre the member received, as a Factur-X EN 16931 (CII) electronic invoice.
+async fn member_invoice_xml(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, reference)): Path<(String, String)>,
+) -> Result<Response, HtmlError> {
+    let order = crate::invoicing::of_debtor(&state.db, access.scope)
+        .await?
+        .into_iter()
+        .find(|t| t.reference() == reference)
+        .ok_or_else(HtmlError::not_found)?;
+    let (seller, buyer) = crate::facturx::parties(&state.db, &order).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.xml\"", order.reference())),
+        ],
+        crate::facturx::cii_invoice(&order, &seller, &buyer),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
