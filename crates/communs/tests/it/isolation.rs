@@ -15,6 +15,8 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/utilisateurs/{user_id}/retrait", &[("role", "org_admin")]),
     ("GET", "/{slug}/journal", &[]),
     ("GET", "/{slug}/convention", &[]),
+    ("GET", "/{slug}/convention/2019-2021/convention.html", &[]),
+    ("GET", "/{slug}/convention/2019-2021/deliberation.html", &[]),
     ("GET", "/{slug}/titres/T2020-0001/facture.xml", &[]),
     ("GET", "/{slug}/facturation", &[]),
     ("POST", "/{slug}/facturation/emission", &[("annee", "2022"), ("date", "2022-09-15")]),

@@ -5,6 +5,7 @@ mod auth;
 mod billing;
 mod cli;
 mod convention;
+mod documents;
 mod facturx;
 mod invoices;
 mod isolation;

@@ -86,7 +86,9 @@ pub struct Client {
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
+    /// The body as text (binary bodies are in `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -129,11 +131,12 @@ impl Client {
                 self.cookies.insert(name.to_string(), value.to_string());
             }
         }
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(token) = csrf_in(&body) {
             self.csrf = Some(token);
         }
-        TestResponse { status, headers, body }
+        TestResponse { status, headers, body, bytes }
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {

@@ -3,7 +3,9 @@
 mod api;
 mod billing;
 mod charts;
+mod documents;
 mod pages;
+mod printed;
 mod requests;
 
 pub use api::{ApiDoc, routes as api_routes};
@@ -12,5 +14,10 @@ pub use pages::SubscriptionsSection;
 
 /// Every page of the slice: public tables, members' conventions, the Métropole's billing desk.
 pub fn page_routes() -> axum::Router<web::AppState> {
-    pages::routes().merge(billing::routes()).merge(charts::routes()).merge(requests::routes())
+    pages::routes()
+        .merge(billing::routes())
+        .merge(charts::routes())
+        .merge(requests::routes())
+        .merge(printed::routes())
+        .merge(documents::routes())
 }
