@@ -44,6 +44,18 @@ struct PeriodEntry {
     /// Applications offered whose cost is not fixed yet.
     #[serde(default)]
     applications: Vec<String>,
+    /// Annexe 3: price per day of the interventions, by profile.
+    #[serde(default)]
+    day_rates: Vec<DayRateEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayRateEntry {
+    profile: String,
+    label: String,
+    /// € HT per day.
+    price: String,
 }
 
 /// A period ready to be written.
@@ -55,6 +67,7 @@ pub(crate) struct PeriodRecord {
     pub commune_participation: Percent,
     pub ccas_participation: Percent,
     pub offers: Vec<(String, Option<Cents>)>,
+    pub day_rates: Vec<crate::model::DayRate>,
 }
 
 /// Loads a catalogue into the database; returns (applications, periods) written.
@@ -86,6 +99,17 @@ pub async fn load(db: &Db, toml_text: &str) -> Result<(usize, usize), Convention
         if let Some((unknown, _)) = offers.iter().find(|(code, _)| !codes.contains(code.as_str())) {
             return Err(fail(format!("application inconnue « {unknown} »")));
         }
+        let mut day_rates = Vec::with_capacity(p.day_rates.len());
+        for rate in &p.day_rates {
+            let price = Cents::parse_euros(&rate.price)
+                .ok()
+                .filter(|c| *c > Cents(0))
+                .ok_or_else(|| fail(format!("prix journalier invalide pour « {} »", rate.profile)))?;
+            if day_rates.iter().any(|r: &crate::model::DayRate| r.profile == rate.profile) {
+                return Err(fail(format!("profil « {} » en double", rate.profile)));
+            }
+            day_rates.push(crate::model::DayRate { profile: rate.profile.clone(), label: rate.label.clone(), price });
+        }
         periods.push(PeriodRecord {
             code: p.code.clone(),
             first_year: p.first_year,
@@ -94,6 +118,7 @@ pub async fn load(db: &Db, toml_text: &str) -> Result<(usize, usize), Convention
             commune_participation: rate(&p.commune_participation_pct)?,
             ccas_participation: rate(&p.ccas_participation_pct)?,
             offers,
+            day_rates,
         });
     }
     let mut tx = db.begin().await?;

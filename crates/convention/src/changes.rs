@@ -9,7 +9,7 @@ use identity::Organisation;
 use identity::service::Actor;
 use kernel::audit::AuditAction;
 use serde_json::json;
-use store::audit::{self, AuditEntry};
+use store::audit;
 use store::{Db, OrgScope};
 use time::{Date, Duration};
 
@@ -153,15 +153,12 @@ pub async fn submit(
     let mut tx = db.begin().await?;
     let id = sql::insert_request(&mut tx, scope, &record).await?;
     let target = format!("convention:{}:demande:{id}", convention.period.code);
-    let entry = AuditEntry {
-        organisation_id: Some(member.id),
-        actor_user_id: actor.user_id,
-        actor: actor.label,
-        action: AuditAction::ConventionRequestSubmitted,
-        target: &target,
-        details: json!({ "kind": kind.code(), "application": application, "effective_on": effective_on.to_string() }),
-        ip: actor.ip,
-    };
+    let entry = actor.entry(
+        Some(member.id),
+        AuditAction::ConventionRequestSubmitted,
+        &target,
+        json!({ "kind": kind.code(), "application": application, "effective_on": effective_on.to_string() }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(Request {
@@ -224,15 +221,12 @@ pub async fn answer(
         }
     }
     let target = format!("demande:{id}");
-    let entry = AuditEntry {
-        organisation_id: Some(request.member_id),
-        actor_user_id: actor.user_id,
-        actor: actor.label,
-        action: AuditAction::ConventionRequestAnswered,
-        target: &target,
-        details: json!({ "status": status, "note": note.trim(), "late": answered_on > request.answer_due }),
-        ip: actor.ip,
-    };
+    let entry = actor.entry(
+        Some(request.member_id),
+        AuditAction::ConventionRequestAnswered,
+        &target,
+        json!({ "status": status, "note": note.trim(), "late": answered_on > request.answer_due }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(Request { status: status.into(), answered_on: Some(answered_on), answer: Some(note.trim().to_string()), ..request })

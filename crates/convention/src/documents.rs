@@ -13,24 +13,6 @@ use crate::service::MemberConvention;
 use identity::Organisation;
 use kernel::{Cents, OrganisationKind, Percent};
 
-/// One line of the price list of annexe 3: a profile and its price per day, excluding VAT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DayRate {
-    pub profile: &'static str,
-    pub unit: &'static str,
-    pub price_excluding_tax: Cents,
-}
-
-/// The price list of annexe 3 of the 2019-2021 convention (seed 004, « Annexe 3 : tarification unitaire
-/// des interventions »): what the Métropole charges per day for the adaptations, evolutions and dedicated
-/// trainings a member asks for (article 3), invoiced with VAT at the normal rate (article 6).
-/// Not in the database yet: used only by the convention document.
-pub const RATE_CARD: [DayRate; 3] = [
-    DayRate { profile: "Technicien / développeur", unit: "jour-homme", price_excluding_tax: Cents(30_000) },
-    DayRate { profile: "Chef de projet junior", unit: "jour-homme", price_excluding_tax: Cents(40_000) },
-    DayRate { profile: "Chef de projet senior", unit: "jour-homme", price_excluding_tax: Cents(50_000) },
-];
-
 /// What each party does for one application (article 2 of the 2019-2021 conventions, seeds 002 and 004).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Duties {
@@ -274,7 +256,8 @@ pub struct DocumentView {
     pub costs: Vec<CostLine>,
     /// What the member pays each year: [`MemberConvention::annual_total`].
     pub annual_total: Cents,
-    pub rate_card: &'static [DayRate],
+    /// The price list of annexe 3, from the catalogue of the period.
+    pub rate_card: Vec<crate::model::DayRate>,
     /// Fixed compensation for recovery costs of a late payment (article 5).
     pub recovery_compensation: Cents,
     /// Points added to the ECB rate for late-payment interest (article 5): `8`.
@@ -324,6 +307,7 @@ pub fn view(
     organisation: &Organisation,
     metropole: &str,
     population: Option<Population>,
+    rate_card: Vec<crate::model::DayRate>,
 ) -> DocumentView {
     let party = MemberParty::of(organisation);
     let period = &member.period;
@@ -383,7 +367,7 @@ pub fn view(
         costs: subscribed.iter().filter_map(|s| s.cost.clone()).collect(),
         subscribed,
         annual_total: member.annual_total(),
-        rate_card: &RATE_CARD,
+        rate_card,
         recovery_compensation: rules::invoicing::RECOVERY_COMPENSATION,
         late_interest_margin: Percent::from_millionths(rules::invoicing::LATE_INTEREST_MARGIN_MILLIONTHS)
             .map_or_else(|| "8".to_string(), |p| p.to_plain().replace('.', ",")),
@@ -552,6 +536,11 @@ mod tests {
             &organisation(OrganisationKind::Commune, "Juvignac"),
             "Montpellier Méditerranée Métropole",
             Some(population),
+            vec![crate::model::DayRate {
+                profile: "technicien".into(),
+                label: "Technicien / développeur".into(),
+                price: kernel::Cents(30_000),
+            }],
         );
         let figures: Vec<(&str, i64, i64, i64)> = v
             .costs

@@ -9,7 +9,7 @@ use identity::service::Actor;
 use kernel::audit::AuditAction;
 use kernel::{Cents, OrganisationKind};
 use serde_json::json;
-use store::audit::{self, AuditEntry};
+use store::audit;
 use store::{Db, OrgScope};
 use time::Date;
 use time::macros::format_description;
@@ -200,15 +200,12 @@ pub async fn issue_year(db: &Db, actor: Actor<'_>, year: i64, issued_on: Date) -
         sql::insert_revenue_order(&mut tx, scope, &record).await?;
         let total: Cents = lines.iter().map(|l| l.2).sum();
         let target = format!("titre:{year}:{}", organisation.slug);
-        let entry = AuditEntry {
-            organisation_id: Some(organisation.id),
-            actor_user_id: actor.user_id,
-            actor: actor.label,
-            action: AuditAction::RevenueOrderIssued,
-            target: &target,
-            details: json!({ "year": year, "total": total.to_plain(), "issued_on": issued_text }),
-            ip: actor.ip,
-        };
+        let entry = actor.entry(
+            Some(organisation.id),
+            AuditAction::RevenueOrderIssued,
+            &target,
+            json!({ "year": year, "total": total.to_plain(), "issued_on": issued_text }),
+        );
         audit::record(&mut tx, entry).await?;
         report.issued.push((organisation.name.clone(), total));
     }
@@ -292,15 +289,7 @@ pub async fn record_payment(
         return Err(ConventionError::Conflict(format!("le titre {} est déjà payé", order.reference())));
     }
     let target = format!("titre:{year}:{}", debtor.slug);
-    let entry = AuditEntry {
-        organisation_id: Some(debtor.id),
-        actor_user_id: actor.user_id,
-        actor: actor.label,
-        action: AuditAction::RevenueOrderPaid,
-        target: &target,
-        details: json!({ "paid_on": paid_on.to_string() }),
-        ip: actor.ip,
-    };
+    let entry = actor.entry(Some(debtor.id), AuditAction::RevenueOrderPaid, &target, json!({ "paid_on": paid_on.to_string() }));
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(RevenueOrder { paid_on: Some(paid_on), ..order })

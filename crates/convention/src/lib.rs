@@ -11,6 +11,7 @@ pub mod error;
 pub mod facturx;
 pub mod http;
 pub mod input;
+pub mod interventions;
 pub mod invoicing;
 pub mod model;
 pub mod pes;

@@ -41,6 +41,14 @@ pub struct PeriodApplication {
     pub global_cost: Option<Cents>,
 }
 
+/// A line of the price list of annexe 3: a profile and its price per day, excluding VAT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRate {
+    pub profile: String,
+    pub label: String,
+    pub price: Cents,
+}
+
 /// A member's convention for one period, approved by its deliberation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Convention {

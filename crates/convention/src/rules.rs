@@ -322,3 +322,60 @@ pub mod changes {
         }
     }
 }
+
+/// Interventions ordered by a member (article 3, annexe 3, article 6).
+pub mod interventions {
+    use kernel::{Cents, Percent};
+
+    /// VAT at the normal rate, 20 % (code général des impôts, article 278), which article 6 of the
+    /// convention applies to adaptations, evolutions and dedicated trainings.
+    pub fn normal_vat_rate() -> Percent {
+        Percent::from_millionths(20_000_000).expect("20 %")
+    }
+
+    /// Price excluding VAT of `half_days` half-days at a day rate (annexe 3 prices "jours/homme"; the
+    /// convention orders days and half-days), rounded half-up to the cent.
+    pub fn price(half_days: i64, day_rate: Cents) -> Cents {
+        Cents::round_half_up(i128::from(half_days) * i128::from(day_rate.0), 2)
+    }
+
+    /// VAT on an amount excluding tax, rounded half-up to the cent.
+    pub fn vat(excluding_tax: Cents, rate: Percent) -> Cents {
+        Cents::round_half_up(i128::from(excluding_tax.0) * i128::from(rate.millionths()), i128::from(Percent::SCALE))
+    }
+
+    /// Parses a number of days as typed (`2`, `1,5`, `0.5`) into half-days; refuses other fractions.
+    pub fn half_days(days: &str) -> Option<i64> {
+        let cents = Cents::parse_euros(days).ok()?.0;
+        (cents > 0 && cents % 50 == 0).then_some(cents / 50)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn price_and_vat_table() {
+            let cases = [
+                // (half-days, day rate, price HT, VAT 20 %)
+                (2, 30_000, 30_000, 6_000),   // one day of a technician: 300 € + 60 €
+                (1, 40_000, 20_000, 4_000),   // half a day of a junior project manager
+                (5, 50_000, 125_000, 25_000), // two days and a half of a senior one
+                (1, 33_333, 16_667, 3_333),   // an odd rate: 166.665 → 166.67; VAT 33.333 → 33.33
+            ];
+            for (half_days, rate, ht, tva) in cases {
+                let p = price(half_days, Cents(rate));
+                assert_eq!((p, vat(p, normal_vat_rate())), (Cents(ht), Cents(tva)), "{half_days} × {rate}");
+            }
+        }
+
+        #[test]
+        fn days_typed_table() {
+            for (typed, expected) in
+                [("2", Some(4)), ("1,5", Some(3)), ("0.5", Some(1)), ("0", None), ("1.25", None), ("-1", None), ("deux", None)]
+            {
+                assert_eq!(half_days(typed), expected, "{typed}");
+            }
+        }
+    }
+}

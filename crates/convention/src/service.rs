@@ -151,16 +151,18 @@ pub async fn record_convention(
         sql::insert_subscription(&mut tx, scope, id, application, &starts_on).await?;
     }
     let target = format!("convention:{period_code}");
-    let entry = store::audit::AuditEntry {
-        organisation_id: Some(scope.organisation_id()),
-        actor_user_id: actor.user_id,
-        actor: actor.label,
-        action: kernel::audit::AuditAction::ConventionRecorded,
-        target: &target,
-        details: serde_json::json!({ "deliberation": deliberation_reference, "date": deliberation_date, "applications": applications }),
-        ip: actor.ip,
-    };
+    let entry = actor.entry(
+        Some(scope.organisation_id()),
+        kernel::audit::AuditAction::ConventionRecorded,
+        &target,
+        serde_json::json!({ "deliberation": deliberation_reference, "date": deliberation_date, "applications": applications }),
+    );
     store::audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The price list of the interventions of a period (annexe 3).
+pub async fn rate_card(db: &Db, period: &Period) -> Result<Vec<crate::model::DayRate>, ConventionError> {
+    Ok(sql::rate_card(db, &period.code).await?)
 }

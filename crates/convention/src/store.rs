@@ -2,7 +2,7 @@
 //! applications and periods are the platform's catalogue.
 
 use crate::catalogue::PeriodRecord;
-use crate::model::{Application, Convention, Period, PeriodApplication, Subscription};
+use crate::model::{Application, Convention, DayRate, Period, PeriodApplication, Subscription};
 use kernel::{Cents, Percent};
 use sqlx::Row;
 use store::tenant::{scoped, scoped_as};
@@ -40,6 +40,16 @@ pub async fn insert_period(tx: &mut Tx, p: &PeriodRecord) -> Result<(), StoreErr
     .bind(p.ccas_participation.millionths())
     .execute(&mut **tx)
     .await?;
+    for (position, rate) in p.day_rates.iter().enumerate() {
+        sqlx::query("INSERT INTO rate_cards (period_code, profile, label, day_rate_cents, position) VALUES ($1, $2, $3, $4, $5)")
+            .bind(p.code.clone())
+            .bind(rate.profile.clone())
+            .bind(rate.label.clone())
+            .bind(rate.price.0)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
     for (application, cost) in &p.offers {
         sqlx::query("INSERT INTO period_applications (period_code, application_code, global_cost_cents) VALUES ($1, $2, $3)")
             .bind(p.code.clone())
@@ -472,4 +482,127 @@ pub async fn end_subscriptions(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+#[derive(sqlx::FromRow)]
+struct DayRateRow {
+    profile: String,
+    label: String,
+    day_rate_cents: i64,
+}
+
+/// The price list of a period (annexe 3).
+pub async fn rate_card(db: &Db, period_code: &str) -> Result<Vec<DayRate>, StoreError> {
+    let rows: Vec<DayRateRow> =
+        sqlx::query_as("SELECT profile, label, day_rate_cents FROM rate_cards WHERE period_code = $1 ORDER BY position")
+            .bind(period_code.to_string())
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|r| DayRate { profile: r.profile, label: r.label, price: Cents(r.day_rate_cents) }).collect())
+}
+
+/// An intervention to write, with its lines (profile, label, half-days, day rate).
+pub struct InterventionRecord<'a> {
+    pub issuer_organisation_id: i64,
+    pub convention_id: i64,
+    pub subject: &'a str,
+    pub agreement: &'a str,
+    pub agreed_on: &'a str,
+    pub lines: &'a [(String, String, i64, Cents)],
+}
+
+pub async fn insert_intervention(tx: &mut Tx, scope: OrgScope, r: &InterventionRecord<'_>) -> Result<i64, StoreError> {
+    let id: i64 = scoped(
+        scope,
+        "INSERT INTO interventions (organisation_id, issuer_organisation_id, convention_id, subject, agreement, agreed_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(r.issuer_organisation_id)
+    .bind(r.convention_id)
+    .bind(r.subject.to_string())
+    .bind(r.agreement.to_string())
+    .bind(r.agreed_on.to_string())
+    .bind(clock::now_millis())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    for (profile, label, half_days, rate) in r.lines {
+        scoped(
+            scope,
+            "INSERT INTO intervention_lines (organisation_id, intervention_id, profile, label, half_days, day_rate_cents) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(profile.clone())
+        .bind(label.clone())
+        .bind(*half_days)
+        .bind(rate.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InterventionRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub subject: String,
+    pub agreement: String,
+    pub agreed_on: String,
+    pub done_on: Option<String>,
+    pub member_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InterventionLineRow {
+    pub intervention_id: i64,
+    pub profile: String,
+    pub label: String,
+    pub half_days: i64,
+    pub day_rate_cents: i64,
+}
+
+pub async fn interventions_of_member(db: &Db, scope: OrgScope) -> Result<(Vec<InterventionRow>, Vec<InterventionLineRow>), StoreError> {
+    let rows = scoped_as(
+        scope,
+        "SELECT i.id, i.organisation_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name FROM interventions i \
+         JOIN organisations o ON o.id = i.organisation_id WHERE i.organisation_id = $1 ORDER BY i.id DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let lines = scoped_as(
+        scope,
+        "SELECT intervention_id, profile, label, half_days, day_rate_cents FROM intervention_lines WHERE organisation_id = $1 ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok((rows, lines))
+}
+
+pub async fn interventions_of_issuer(db: &Db, issuer: OrgScope) -> Result<(Vec<InterventionRow>, Vec<InterventionLineRow>), StoreError> {
+    let rows = scoped_as(
+        issuer,
+        "SELECT i.id, i.organisation_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name FROM interventions i \
+         JOIN organisations o ON o.id = i.organisation_id WHERE i.issuer_organisation_id = $1 ORDER BY i.id DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let lines = scoped_as(
+        issuer,
+        "SELECT l.intervention_id, l.profile, l.label, l.half_days, l.day_rate_cents FROM intervention_lines l \
+         JOIN interventions i ON i.id = l.intervention_id WHERE i.issuer_organisation_id = $1 ORDER BY l.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok((rows, lines))
+}
+
+/// Records the "service fait" of an intervention of the issuer; false unless it was pending.
+pub async fn mark_intervention_done(tx: &mut Tx, issuer: OrgScope, id: i64, done_on: &str) -> Result<bool, StoreError> {
+    let done = scoped(issuer, "UPDATE interventions SET done_on = $3 WHERE issuer_organisation_id = $1 AND id = $2 AND done_on IS NULL")
+        .bind(id)
+        .bind(done_on.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -65,7 +65,9 @@ impl Denial {
     fn page(self) -> Response {
         match self {
             Self::UnknownOrganisation => HtmlError::not_found().into_response(),
-            Self::SignedOut { return_to } => Redirect::to(&format!("/connexion?suivant={}", encode(&return_to))).into_response(),
+            Self::SignedOut { return_to } => {
+                Redirect::to(&format!("/connexion?suivant={}", web::urls::encode_component(&return_to))).into_response()
+            }
             Self::Forbidden => HtmlError::forbidden().into_response(),
             Self::Internal(e) => HtmlError::internal(&e).into_response(),
         }
@@ -79,15 +81,6 @@ impl Denial {
             Self::Internal(e) => Problem::internal(&e).into_response(),
         }
     }
-}
-
-fn encode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A signed-in person acting in the organisation named by the `{slug}` of the URL.

@@ -28,7 +28,17 @@ impl<'a> Actor<'a> {
         Self { user_id: Some(principal.user.id), label: &principal.user.email, ip: Some(ip) }
     }
 
-    fn entry(&self, organisation_id: Option<i64>, action: AuditAction, target: &'a str, details: serde_json::Value) -> AuditEntry<'a> {
+    /// The audit-log entry of an action of this actor.
+    pub fn entry<'b>(
+        &self,
+        organisation_id: Option<i64>,
+        action: AuditAction,
+        target: &'b str,
+        details: serde_json::Value,
+    ) -> AuditEntry<'b>
+    where
+        'a: 'b,
+    {
         AuditEntry { organisation_id, actor_user_id: self.user_id, actor: self.label, action, target, details, ip: self.ip }
     }
 }

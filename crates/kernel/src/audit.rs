@@ -19,10 +19,12 @@ pub enum AuditAction {
     RevenueOrderPaid,
     ConventionRequestSubmitted,
     ConventionRequestAnswered,
+    InterventionRecorded,
+    InterventionDone,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -36,6 +38,8 @@ impl AuditAction {
         Self::RevenueOrderPaid,
         Self::ConventionRequestSubmitted,
         Self::ConventionRequestAnswered,
+        Self::InterventionRecorded,
+        Self::InterventionDone,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +57,8 @@ impl AuditAction {
             Self::RevenueOrderPaid => "revenue_order_paid",
             Self::ConventionRequestSubmitted => "convention_request_submitted",
             Self::ConventionRequestAnswered => "convention_request_answered",
+            Self::InterventionRecorded => "intervention_recorded",
+            Self::InterventionDone => "intervention_done",
         }
     }
 
@@ -71,6 +77,8 @@ impl AuditAction {
             Self::RevenueOrderPaid => "Paiement de titre enregistré",
             Self::ConventionRequestSubmitted => "Demande de modification de convention",
             Self::ConventionRequestAnswered => "Réponse à une demande de modification",
+            Self::InterventionRecorded => "Intervention commandée",
+            Self::InterventionDone => "Service fait d'une intervention",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod page;
 pub mod problem;
 pub mod state;
+pub mod urls;
 
 pub use page::{HtmlError, PageMeta};
 pub use problem::{ApiJson, Problem};

@@ -31,7 +31,7 @@ async fn login_returns_to_the_page_asked_but_never_elsewhere() {
     let app = TestApp::demo().await;
     let mut client = app.client();
     let redirect = client.get("/juvignac/utilisateurs").await;
-    assert_eq!(redirect.location(), "/connexion?suivant=/juvignac/utilisateurs");
+    assert_eq!(redirect.location(), "/connexion?suivant=%2Fjuvignac%2Futilisateurs");
     client.get("/connexion?suivant=/juvignac/utilisateurs").await;
     let ok =
         client.post_form("/connexion", &[("email", JUVIGNAC_ADMIN), ("password", DEMO_PASSWORD), ("next", "/juvignac/utilisateurs")]).await;

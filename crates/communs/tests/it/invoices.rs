@@ -98,3 +98,20 @@ async fn a_member_sees_its_titres_with_their_deadlines() {
     assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders").await, 6, "2019, 2020 and 2021 for two members");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'revenue_order_issued'").await, 6);
 }
+
+#[tokio::test]
+async fn the_api_gives_a_member_its_titres_and_nobody_else() {
+    let app = TestApp::demo().await;
+    let mut juvignac = app.signed_in(JUVIGNAC_AGENT).await;
+    let titres = juvignac.get("/api/v1/organisations/juvignac/revenue-orders").await.json();
+    let titres = titres.as_array().unwrap();
+    assert_eq!(titres.len(), 3);
+    let t2020 = titres.iter().find(|t| t["year"] == 2020).unwrap();
+    assert_eq!((t2020["reference"].as_str(), t2020["total_eur"].as_str()), (Some("T2020-0001"), Some("174.24")));
+    assert_eq!((t2020["contest_until"].as_str(), t2020["payment_due"].as_str()), (Some("2020-09-23"), Some("2020-10-15")));
+    assert_eq!(t2020["lines"].as_array().unwrap().len(), 2);
+    assert!(t2020["late_payment"].is_null() && t2020["paid_on"].is_null());
+    let lattes = app.signed_in(LATTES_ADMIN).await.get("/api/v1/organisations/juvignac/revenue-orders").await;
+    assert_eq!(lattes.status, StatusCode::FORBIDDEN);
+    assert!(!lattes.body.contains("T2020"));
+}

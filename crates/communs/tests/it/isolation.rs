@@ -25,6 +25,13 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/convention/demandes", &[]),
     ("POST", "/{slug}/convention/demandes", &[("kind", "add"), ("application", "marches-publics")]),
     ("GET", "/{slug}/demandes-convention", &[]),
+    ("GET", "/{slug}/interventions", &[]),
+    (
+        "POST",
+        "/{slug}/interventions",
+        &[("membre", "juvignac"), ("objet", "x"), ("accord", "y"), ("date", "2020-03-02"), ("jours_technicien", "1")],
+    ),
+    ("POST", "/{slug}/interventions/1/service-fait", &[("date", "2020-06-30")]),
     ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
 ];
 

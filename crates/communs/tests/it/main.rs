@@ -7,6 +7,7 @@ mod cli;
 mod convention;
 mod documents;
 mod facturx;
+mod interventions;
 mod invoices;
 mod isolation;
 mod members;

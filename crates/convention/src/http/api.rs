@@ -10,8 +10,8 @@ use web::{AppState, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(annex, member_conventions),
-    components(schemas(AnnexRow, MemberConventionView, ChargeView)),
+    paths(annex, member_conventions, member_revenue_orders),
+    components(schemas(AnnexRow, MemberConventionView, ChargeView, RevenueOrderView, RevenueOrderLineView, LatePaymentView)),
     tags((name = "convention", description = "Conventions de services numériques communs : applications, tarification, souscriptions"))
 )]
 pub struct ApiDoc;
@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/conventions/{period}/annex-2", get(annex))
         .route("/api/v1/organisations/{slug}/conventions", get(member_conventions))
+        .route("/api/v1/organisations/{slug}/revenue-orders", get(member_revenue_orders))
 }
 
 /// A figure line of annexe 2. Amounts are decimal strings in euros.
@@ -115,6 +116,78 @@ async fn member_conventions(
                     })
                     .collect(),
                 annual_total_eur: c.annual_total().to_plain(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+struct RevenueOrderLineView {
+    application: String,
+    label: String,
+    amount_eur: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct LatePaymentView {
+    days_late: i64,
+    rate_pct: String,
+    interest_eur: String,
+    compensation_eur: String,
+}
+
+/// A titre de recette received by the member. Dates are ISO 8601; amounts decimal strings in euros.
+#[derive(Serialize, ToSchema)]
+struct RevenueOrderView {
+    reference: String,
+    year: i64,
+    issued_on: String,
+    /// Last day to contest (8 jours francs after receipt, article 5).
+    contest_until: String,
+    /// Payment due (30 days after notification, article 5).
+    payment_due: String,
+    paid_on: Option<String>,
+    total_eur: String,
+    lines: Vec<RevenueOrderLineView>,
+    late_payment: Option<LatePaymentView>,
+}
+
+/// The titres de recette the organisation received (its members only).
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/revenue-orders", tag = "convention",
+    params(("slug" = String, Path, description = "Identifiant d'adresse de l'organisation")),
+    responses((status = 200, body = [RevenueOrderView]), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn member_revenue_orders(
+    State(state): State<AppState>,
+    ApiOrgMember(access): ApiOrgMember,
+) -> Result<Json<Vec<RevenueOrderView>>, Problem> {
+    let orders = crate::invoicing::of_debtor(&state.db, access.scope).await?;
+    Ok(Json(
+        orders
+            .iter()
+            .map(|o| RevenueOrderView {
+                reference: o.reference(),
+                year: o.year,
+                issued_on: o.issued_on.to_string(),
+                contest_until: o.contest_deadline().to_string(),
+                payment_due: o.payment_due().to_string(),
+                paid_on: o.paid_on.map(|d| d.to_string()),
+                total_eur: o.total.to_plain(),
+                lines: o
+                    .lines
+                    .iter()
+                    .map(|l| RevenueOrderLineView {
+                        application: l.application_code.clone(),
+                        label: l.label.clone(),
+                        amount_eur: l.amount.to_plain(),
+                    })
+                    .collect(),
+                late_payment: o.late_payment().map(|late| LatePaymentView {
+                    days_late: late.days_late,
+                    rate_pct: late.rate.to_plain(),
+                    interest_eur: late.interest.to_plain(),
+                    compensation_eur: late.compensation.to_plain(),
+                }),
             })
             .collect(),
     ))

@@ -147,8 +147,12 @@ async fn issue(State(state): State<AppState>, OrgMember(access): OrgMember, Form
             if report.late {
                 message.push_str(" Émission après le 30 septembre : délai de l'article 5 dépassé.");
             }
-            Ok(Redirect::to(&format!("/{}/facturation?annee={year}&fait={}", access.organisation.slug, urlencode(&message)))
-                .into_response())
+            Ok(Redirect::to(&format!(
+                "/{}/facturation?annee={year}&fait={}",
+                access.organisation.slug,
+                web::urls::encode_component(&message)
+            ))
+            .into_response())
         }
         Err(e) => refused(&state, &access, year, e).await,
     }
@@ -192,8 +196,12 @@ async fn payment(
                 ),
                 None => format!("Paiement du titre {} enregistré, dans le délai.", order.reference()),
             };
-            Ok(Redirect::to(&format!("/{}/facturation?annee={year}&fait={}", access.organisation.slug, urlencode(&message)))
-                .into_response())
+            Ok(Redirect::to(&format!(
+                "/{}/facturation?annee={year}&fait={}",
+                access.organisation.slug,
+                web::urls::encode_component(&message)
+            ))
+            .into_response())
         }
         Err(e) => refused(&state, &access, year, e).await,
     }
@@ -220,15 +228,6 @@ async fn pes(
     }
 }
 
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// On the Métropole's home page: the way to its billing desk. Other organisations get nothing.
 pub struct BillingSection;
 
@@ -246,7 +245,9 @@ impl web::home::HomeSection for BillingSection {
             }
             Ok(format!(
                 "<section aria-labelledby=\"facturation\"><h2 id=\"facturation\">Facturation des services mutualisés</h2>\
-                 <p><a href=\"/{organisation_slug}/facturation\">Titres de recette des membres, paiements et flux PES V2</a></p></section>"
+                 <ul><li><a href=\"/{organisation_slug}/facturation\">Titres de recette des membres, paiements et flux PES V2</a></li>\
+                 <li><a href=\"/{organisation_slug}/interventions\">Interventions commandées par les membres</a></li>\
+                 <li><a href=\"/{organisation_slug}/demandes-convention\">Demandes de modification des conventions</a></li></ul></section>"
             ))
         })
     }

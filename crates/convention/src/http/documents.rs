@@ -51,7 +51,8 @@ async fn view(db: &Db, access: &OrgAccess, period_code: &str) -> Result<Document
     let offers = service::offers(db, &member.period).await?;
     let metropole = crate::invoicing::issuer(db).await?;
     let population = population(db, &access.organisation, &member.period).await?;
-    Ok(documents::view(&member, &offers, &access.organisation, &metropole.name, population))
+    let rate_card = service::rate_card(db, &member.period).await?;
+    Ok(documents::view(&member, &offers, &access.organisation, &metropole.name, population, rate_card))
 }
 
 /// The population the member's shares count (its commune's for a CCAS) and the total, read from the

@@ -4,6 +4,7 @@ mod api;
 mod billing;
 mod charts;
 mod documents;
+mod interventions;
 mod pages;
 mod printed;
 mod requests;
@@ -20,4 +21,5 @@ pub fn page_routes() -> axum::Router<web::AppState> {
         .merge(requests::routes())
         .merge(printed::routes())
         .merge(documents::routes())
+        .merge(interventions::routes())
 }

@@ -112,6 +112,7 @@ struct MemberPage {
     is_ccas: bool,
     conventions: Vec<MemberConvention>,
     titres: Vec<crate::invoicing::RevenueOrder>,
+    interventions: Vec<crate::interventions::Intervention>,
 }
 
 impl MemberPage {
@@ -123,6 +124,7 @@ impl MemberPage {
 async fn member_page(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<MemberPage, HtmlError> {
     let conventions = service::member_conventions(&state.db, access.scope, &access.organisation).await?;
     let titres = crate::invoicing::of_debtor(&state.db, access.scope).await?;
+    let interventions = crate::interventions::of_member(&state.db, access.scope).await?;
     let slug = access.organisation.slug.clone();
     Ok(MemberPage {
         page: access.page(&format!("Convention de services numériques — {}", access.organisation.name)).with_breadcrumbs(&[
@@ -135,6 +137,7 @@ async fn member_page(State(state): State<AppState>, OrgMember(access): OrgMember
         is_ccas: access.organisation.kind == kernel::OrganisationKind::Ccas,
         conventions,
         titres,
+        interventions,
     })
 }
 

@@ -1,0 +1,135 @@
+//! The Métropole's register of the interventions ordered by members (article 3, annexe 3).
+
+use crate::interventions::{self, Intervention};
+use crate::model::DayRate;
+use crate::{ConventionError, invoicing, service};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use identity::access::{OrgAccess, OrgMember};
+use kernel::{Cents, OrganisationKind, Role};
+use std::collections::HashMap;
+use web::{AppState, HtmlError, PageMeta};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{slug}/interventions", get(register).post(record)).route("/{slug}/interventions/{id}/service-fait", post(done))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "interventions.html")]
+struct RegisterPage {
+    page: PageMeta,
+    slug: String,
+    interventions: Vec<Intervention>,
+    members: Vec<(String, String)>,
+    rate_card: Vec<DayRate>,
+    error: Option<String>,
+    today: String,
+    to_invoice: Cents,
+}
+
+impl RegisterPage {
+    fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
+        kernel::calendar::format_fr(*date.borrow())
+    }
+}
+
+fn may_act(access: &OrgAccess) -> Result<(), HtmlError> {
+    let acts = access.principal.user.is_platform_admin || access.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
+    if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
+}
+
+async fn page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Result<RegisterPage, HtmlError> {
+    if access.organisation.kind != OrganisationKind::Metropole {
+        return Err(HtmlError::not_found());
+    }
+    let interventions = interventions::of_issuer(&state.db, access.scope).await?;
+    let to_invoice = interventions.iter().filter(|i| i.done_on.is_some()).map(Intervention::including_tax).sum();
+    let members = identity::service::organisations(&state.db)
+        .await?
+        .into_iter()
+        .filter(|o| matches!(o.kind, OrganisationKind::Commune | OrganisationKind::Ccas))
+        .map(|o| (o.slug, o.name))
+        .collect();
+    let mut rate_card = Vec::new();
+    for period in service::periods(&state.db).await?.iter().rev() {
+        rate_card = service::rate_card(&state.db, period).await?;
+        if !rate_card.is_empty() {
+            break;
+        }
+    }
+    let slug = access.organisation.slug.clone();
+    Ok(RegisterPage {
+        page: access.page("Interventions commandées par les membres").with_breadcrumbs(&[
+            ("Accueil", "/"),
+            (&access.organisation.name, &format!("/{slug}/")),
+            ("Interventions", &format!("/{slug}/interventions")),
+        ]),
+        slug,
+        interventions,
+        members,
+        rate_card,
+        error,
+        today: store::clock::today_paris().to_string(),
+        to_invoice,
+    })
+}
+
+async fn register(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<RegisterPage, HtmlError> {
+    page(&state, &access, None).await
+}
+
+async fn refused(state: &AppState, access: &OrgAccess, error: ConventionError) -> Result<Response, HtmlError> {
+    match error {
+        ConventionError::Store(e) => Err(HtmlError::internal(&e)),
+        ConventionError::NotFound(_) => Err(HtmlError::not_found()),
+        other => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, access, Some(other.to_string())).await?).into_response()),
+    }
+}
+
+/// The form: `membre`, `objet`, `accord`, `date`, and `jours_{profile}` for each profile of the rate card.
+async fn record(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, HtmlError> {
+    page(&state, &access, None).await?;
+    may_act(&access)?;
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    let Some(member) = identity::service::organisation_by_slug(&state.db, field("membre")).await? else {
+        return refused(&state, &access, ConventionError::Invalid { field: "membre", message: "choisissez le membre".into() }).await;
+    };
+    let agreed_on = match invoicing::parse_date(field("date")) {
+        Ok(date) => date,
+        Err(e) => return refused(&state, &access, e).await,
+    };
+    let mut lines: Vec<(String, String)> =
+        form.iter().filter_map(|(name, days)| Some((name.strip_prefix("jours_")?.to_string(), days.clone()))).collect();
+    lines.sort();
+    match interventions::record(&state.db, access.actor(), &member, field("objet"), field("accord"), agreed_on, &lines).await {
+        Ok(_) => Ok(Redirect::to(&format!("/{}/interventions", access.organisation.slug)).into_response()),
+        Err(e) => refused(&state, &access, e).await,
+    }
+}
+
+async fn done(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, HtmlError> {
+    page(&state, &access, None).await?;
+    may_act(&access)?;
+    let done_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
+        Ok(date) => date,
+        Err(e) => return refused(&state, &access, e).await,
+    };
+    match interventions::mark_done(&state.db, access.actor(), access.scope, id, done_on).await {
+        Ok(_) => Ok(Redirect::to(&format!("/{}/interventions", access.organisation.slug)).into_response()),
+        Err(e) => refused(&state, &access, e).await,
+    }
+}
