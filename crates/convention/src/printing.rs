@@ -5,6 +5,7 @@ use crate::model::Period;
 use serde_json::json;
 
 const ANNEXE2_TEMPLATE: &str = include_str!("../templates/annexe2.typ");
+const TITRE_TEMPLATE: &str = include_str!("../templates/titre.typ");
 
 /// The data of the annexe-2 document of a period.
 pub fn annex_data(period: &Period, tables: &[AnnexTable<'_>], names: &ApplicationNames) -> serde_json::Value {
@@ -42,4 +43,56 @@ pub fn annex_data(period: &Period, tables: &[AnnexTable<'_>], names: &Applicatio
 /// The annexe-2 tables of a period as a PDF document.
 pub fn annex_pdf(period: &Period, tables: &[AnnexTable<'_>], names: &ApplicationNames) -> Result<Vec<u8>, docgen::DocError> {
     docgen::render_pdf(ANNEXE2_TEMPLATE, &annex_data(period, tables, names))
+}
+
+fn party(p: &crate::facturx::Party) -> serde_json::Value {
+    let ids = [p.siren.as_ref().map(|s| format!("SIREN {s}")), p.siret.as_ref().map(|s| format!("SIRET {s}"))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" — ");
+    let address = [
+        p.address_line.clone(),
+        Some([p.postal_code.clone(), p.town.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    json!({ "name": p.name, "ids": ids, "address": address })
+}
+
+/// The data of a titre de recette document: the same figures and deadlines as its PES and Factur-X forms.
+pub fn titre_data(
+    order: &crate::invoicing::RevenueOrder,
+    seller: &crate::facturx::Party,
+    buyer: &crate::facturx::Party,
+) -> serde_json::Value {
+    let fr = kernel::calendar::format_fr;
+    json!({
+        "reference": order.reference(),
+        "year": order.year,
+        "issued_on": fr(order.issued_on),
+        "total": order.total.to_string(),
+        "seller": party(seller),
+        "buyer": party(buyer),
+        "lines": order.lines.iter().map(|l| vec![l.label.clone(), l.amount.to_string()]).collect::<Vec<_>>(),
+        "clauses": [
+            "Montants facturés nets de taxe (article 6 de la convention).".to_string(),
+            format!("Contestation possible par courriel au plus tard le {} (8 jours francs après réception) ; passé ce délai, le titre est réputé accepté (article 5).", fr(order.contest_deadline())),
+            format!("À régler au plus tard le {} (30 jours à compter de la notification, article 5).", fr(order.payment_due())),
+            format!(
+                "Tout retard de paiement fait courir des intérêts moratoires au taux de la BCE majoré de 8 points et ouvre droit à une indemnité forfaitaire de {} (décret n° 2013-269 du 29 mars 2013).",
+                crate::rules::invoicing::RECOVERY_COMPENSATION
+            ),
+        ],
+    })
+}
+
+pub fn titre_pdf(
+    order: &crate::invoicing::RevenueOrder,
+    seller: &crate::facturx::Party,
+    buyer: &crate::facturx::Party,
+) -> Result<Vec<u8>, docgen::DocError> {
+    docgen::render_pdf(TITRE_TEMPLATE, &titre_data(order, seller, buyer))
 }

@@ -115,3 +115,19 @@ async fn the_api_gives_a_member_its_titres_and_nobody_else() {
     assert_eq!(lattes.status, StatusCode::FORBIDDEN);
     assert!(!lattes.body.contains("T2020"));
 }
+
+#[tokio::test]
+async fn a_titre_prints_as_pdf_with_its_figures_and_deadlines() {
+    let app = TestApp::demo().await;
+    let mut juvignac = app.signed_in(JUVIGNAC_AGENT).await;
+    let response = juvignac.get("/juvignac/titres/T2020-0001/titre.pdf").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.content_type(), "application/pdf");
+    let text = crate::convention::pdf_text(&response.bytes);
+    for expected in ["T2020-0001", "Commune de Juvignac", "213401235", "96,80", "77,44", "174,24", "23/09/2020", "15/10/2020", "40,00"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    assert_eq!(juvignac.get("/juvignac/titres/T2099-0001/titre.pdf").await.status, StatusCode::NOT_FOUND);
+    let lattes = app.signed_in(LATTES_ADMIN).await.get("/juvignac/titres/T2020-0001/titre.pdf").await;
+    assert_eq!(lattes.status, StatusCode::FORBIDDEN);
+}

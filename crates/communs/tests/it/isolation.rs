@@ -26,6 +26,7 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/convention/demandes", &[("kind", "add"), ("application", "marches-publics")]),
     ("GET", "/{slug}/demandes-convention", &[]),
     ("GET", "/{slug}/interventions", &[]),
+    ("GET", "/{slug}/titres/T2020-0001/titre.pdf", &[]),
     (
         "POST",
         "/{slug}/interventions",
