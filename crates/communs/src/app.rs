@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::http::api_routes())
         .merge(convention::http::page_routes())
         .merge(convention::http::api_routes())
+        .merge(crate::admin::routes())
         .merge(web::ops::routes())
         .merge(web::assets::routes())
         .route("/api/v1/openapi.json", get(openapi))

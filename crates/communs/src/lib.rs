@@ -1,6 +1,7 @@
 //! The `communs` platform: configuration, the HTTP application assembled from every slice, the demo
 //! data set and the server. `main.rs` is the command line on top of it.
 
+pub mod admin;
 pub mod app;
 pub mod config;
 pub mod demo;
