@@ -116,6 +116,11 @@ pub async fn of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrder>, Co
     assemble(sql::revenue_orders_of_debtor(db, scope).await?, sql::revenue_order_lines(db, scope).await?)
 }
 
+/// One of a member's titres, by its reference (`T2020-0001`).
+pub async fn of_debtor_by_reference(db: &Db, scope: OrgScope, reference: &str) -> Result<Option<RevenueOrder>, ConventionError> {
+    Ok(of_debtor(db, scope).await?.into_iter().find(|t| t.reference() == reference))
+}
+
 /// The titres the Métropole issued for a year.
 pub async fn of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrder>, ConventionError> {
     assemble(sql::revenue_orders_of_issuer(db, issuer, year).await?, sql::revenue_order_lines_of_issuer(db, issuer, year).await?)

@@ -98,6 +98,12 @@ impl OrgAccess {
         self.principal.user.is_platform_admin || self.roles.iter().any(|r| r.administers())
     }
 
+    /// Refuses people who may only read: elected members act on nothing, administrators and agents do.
+    pub fn require_agent(&self) -> Result<(), HtmlError> {
+        let acts = self.principal.user.is_platform_admin || self.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
+        if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
+    }
+
     pub fn page(&self, title: &str) -> PageMeta {
         PageMeta {
             title: title.to_string(),

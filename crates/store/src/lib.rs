@@ -1,7 +1,7 @@
 //! Storage shared by every slice of `communs`.
 //!
 //! One async code path for SQLite (the embedded default) and PostgreSQL, through sqlx's `Any` driver:
-//! every statement is written once with `$n` placeholders, which both engines accept. DDL differs and
+//! every statement is written once with `$n` bind parameters, which both engines accept. DDL differs and
 //! lives in `migrations/sqlite` and `migrations/postgres`.
 
 pub mod audit;

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use identity::access::{OrgAccess, OrgMember};
-use kernel::{Cents, OrganisationKind, Role};
+use kernel::{Cents, OrganisationKind};
 use serde::Deserialize;
 use web::{AppState, HtmlError, PageMeta};
 
@@ -26,11 +26,6 @@ pub fn routes() -> Router<AppState> {
 /// Only the issuer's people reach the desk; only its administrators and agents act on it.
 fn issuer_only(access: &OrgAccess) -> Result<(), HtmlError> {
     if access.organisation.kind == OrganisationKind::Metropole { Ok(()) } else { Err(HtmlError::not_found()) }
-}
-
-fn may_act(access: &OrgAccess) -> Result<(), HtmlError> {
-    let acts = access.principal.user.is_platform_admin || access.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
-    if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
 }
 
 struct TitreRow {
@@ -129,7 +124,7 @@ async fn refused(state: &AppState, access: &OrgAccess, year: i64, error: Convent
 
 async fn issue(State(state): State<AppState>, OrgMember(access): OrgMember, Form(form): Form<IssueForm>) -> Result<Response, HtmlError> {
     issuer_only(&access)?;
-    may_act(&access)?;
+    access.require_agent()?;
     let Ok(year) = form.annee.trim().parse::<i64>() else {
         return refused(&state, &access, current_year(), ConventionError::Invalid { field: "année", message: "année invalide".into() })
             .await;
@@ -174,7 +169,7 @@ async fn payment(
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, HtmlError> {
     issuer_only(&access)?;
-    may_act(&access)?;
+    access.require_agent()?;
     let year = form.annee.trim().parse::<i64>().unwrap_or_else(|_| current_year());
     let Some(debtor) = identity::service::organisation_by_slug(&state.db, form.membre.trim()).await? else {
         return refused(&state, &access, year, ConventionError::NotFound(format!("aucun membre « {} »", form.membre))).await;

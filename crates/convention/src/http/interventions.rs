@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use identity::access::{OrgAccess, OrgMember};
-use kernel::{Cents, OrganisationKind, Role};
+use kernel::{Cents, OrganisationKind};
 use std::collections::HashMap;
 use web::{AppState, HtmlError, PageMeta};
 
@@ -36,11 +36,6 @@ impl RegisterPage {
     fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
         kernel::calendar::format_fr(*date.borrow())
     }
-}
-
-fn may_act(access: &OrgAccess) -> Result<(), HtmlError> {
-    let acts = access.principal.user.is_platform_admin || access.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
-    if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
 }
 
 async fn page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Result<RegisterPage, HtmlError> {
@@ -98,7 +93,7 @@ async fn record(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
     page(&state, &access, None).await?;
-    may_act(&access)?;
+    access.require_agent()?;
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     let Some(member) = identity::service::organisation_by_slug(&state.db, field("membre")).await? else {
         return refused(&state, &access, ConventionError::Invalid { field: "membre", message: "choisissez le membre".into() }).await;
@@ -123,7 +118,7 @@ async fn done(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
     page(&state, &access, None).await?;
-    may_act(&access)?;
+    access.require_agent()?;
     let done_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
         Ok(date) => date,
         Err(e) => return refused(&state, &access, e).await,

@@ -147,11 +147,7 @@ async fn member_invoice_xml(
     OrgMember(access): OrgMember,
     Path((_, reference)): Path<(String, String)>,
 ) -> Result<Response, HtmlError> {
-    let order = crate::invoicing::of_debtor(&state.db, access.scope)
-        .await?
-        .into_iter()
-        .find(|t| t.reference() == reference)
-        .ok_or_else(HtmlError::not_found)?;
+    let order = crate::invoicing::of_debtor_by_reference(&state.db, access.scope, &reference).await?.ok_or_else(HtmlError::not_found)?;
     let (seller, buyer) = crate::facturx::parties(&state.db, &order).await?;
     Ok((
         [

@@ -40,11 +40,7 @@ async fn titre_pdf(
     OrgMember(access): OrgMember,
     Path((_, reference)): Path<(String, String)>,
 ) -> Result<Response, HtmlError> {
-    let order = crate::invoicing::of_debtor(&state.db, access.scope)
-        .await?
-        .into_iter()
-        .find(|t| t.reference() == reference)
-        .ok_or_else(HtmlError::not_found)?;
+    let order = crate::invoicing::of_debtor_by_reference(&state.db, access.scope, &reference).await?.ok_or_else(HtmlError::not_found)?;
     let (seller, buyer) = crate::facturx::parties(&state.db, &order).await?;
     let pdf = tokio::task::spawn_blocking(move || printing::titre_pdf(&order, &seller, &buyer))
         .await

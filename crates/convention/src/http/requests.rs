@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use identity::access::{OrgAccess, OrgMember};
-use kernel::{OrganisationKind, Role};
+use kernel::OrganisationKind;
 use serde::Deserialize;
 use web::{AppState, HtmlError, PageMeta};
 
@@ -23,12 +23,6 @@ pub fn routes() -> Router<AppState> {
 
 fn fr(date: impl std::borrow::Borrow<time::Date>) -> String {
     kernel::calendar::format_fr(*date.borrow())
-}
-
-/// Who may file or answer: administrators and agents, not elected members.
-fn may_act(access: &OrgAccess) -> Result<(), HtmlError> {
-    let acts = access.principal.user.is_platform_admin || access.roles.iter().any(|r| matches!(r, Role::OrgAdmin | Role::Agent));
-    if acts { Ok(()) } else { Err(HtmlError::forbidden()) }
 }
 
 #[derive(Template, WebTemplate)]
@@ -76,7 +70,7 @@ async fn member_page(state: &AppState, access: &OrgAccess, error: Option<String>
         applications: names.clone(),
         names,
         error,
-        can_act: may_act(access).is_ok(),
+        can_act: access.require_agent().is_ok(),
     })
 }
 
@@ -93,7 +87,7 @@ struct SubmitForm {
 }
 
 async fn submit(State(state): State<AppState>, OrgMember(access): OrgMember, Form(form): Form<SubmitForm>) -> Result<Response, HtmlError> {
-    may_act(&access)?;
+    access.require_agent()?;
     let Some(kind) = RequestKind::parse(&form.kind) else {
         return Ok(
             (StatusCode::UNPROCESSABLE_ENTITY, member_page(&state, &access, Some("type de demande inconnu".into())).await?).into_response()
@@ -160,7 +154,7 @@ async fn answer(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, HtmlError> {
     issuer_page(&state, &access, None).await?;
-    may_act(&access)?;
+    access.require_agent()?;
     let accept = match form.decision.as_str() {
         "accepter" => true,
         "refuser" => false,
