@@ -117,6 +117,28 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
         let issued_on = time::Date::from_calendar_date(year, time::Month::September, 15).expect("15 September exists");
         convention::invoicing::issue_year(db, Actor::cli(), i64::from(year), issued_on).await?;
     }
+    demo_intervention(db).await?;
+    Ok(())
+}
+
+/// An intervention of 2021 for Juvignac (article 3): agreed, done, invoiced with VAT.
+async fn demo_intervention(db: &Db) -> Result<(), DemoError> {
+    use time::macros::date;
+    let juvignac = service::organisation_by_slug(db, "juvignac").await?.ok_or_else(|| IdentityError::NotFound("juvignac".into()))?;
+    let lines = [("chef-projet-junior".to_string(), "1".to_string()), ("technicien".to_string(), "2".to_string())];
+    let intervention = convention::interventions::record(
+        db,
+        Actor::cli(),
+        &juvignac,
+        "Formulaire en ligne de réservation des salles municipales",
+        "Courriels du 8 et du 15 mars 2021 entre la DSI de la Métropole et le service vie associative",
+        date!(2021 - 03 - 15),
+        &lines,
+    )
+    .await?;
+    let issuer = OrgScope::granted(convention::invoicing::issuer(db).await?.id);
+    convention::interventions::mark_done(db, Actor::cli(), issuer, intervention.id, date!(2021 - 09 - 28)).await?;
+    convention::invoicing::invoice_intervention(db, Actor::cli(), issuer, intervention.id, date!(2021 - 10 - 05)).await?;
     Ok(())
 }
 

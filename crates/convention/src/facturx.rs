@@ -3,7 +3,7 @@
 //! alone or embedded in a Factur-X PDF. The comments name the EN 16931 business terms (BT-xx, BG-xx)
 //! next to the elements that carry them; element order is the schema's.
 //!
-//! VAT: the titres are "facturés net de taxe" (article 6). They are flat fees for a public service one
+//! VAT of the yearly titres: they are "facturés net de taxe" (article 6). They are flat fees for a public service one
 //! public body renders to others, outside the scope of VAT (CGI article 256 B: legal persons of public
 //! law are not liable for their administrative activities) rather than exempt from it (an exemption, category
 //! "E", would have to cite an exempting article of CGI 261 ff. that does not apply). So every line and
@@ -11,6 +11,10 @@
 //! `VATEX-EU-O` and the text "Hors champ de la TVA", with no rate and a tax amount of 0 (BR-O-01 to
 //! BR-O-14). Category O also forbids the VAT identifiers of seller and buyer (BR-O-02), so none is
 //! written; the parties are identified by SIREN (ISO 6523 scheme `0002`) and SIRET (`0009`).
+//!
+//! VAT of the titres of interventions (article 3): charged at the normal rate (article 6, annexe 3), so
+//! their lines and breakdown carry category **S** with the rate (BR-S-05, BR-S-08), and the seller its
+//! intra-community VAT number (BT-31, BR-S-02).
 
 use crate::invoicing::{self, RevenueOrder};
 use crate::rules::invoicing as rules;
@@ -43,16 +47,28 @@ pub struct Party {
     pub town: Option<String>,
     /// ISO 3166-1 alpha-2 country code (BT-40 / BT-55), `FR`.
     pub country: String,
+    /// For the seller of a titre with VAT: its intra-community VAT number (BT-31).
+    pub vat_number: Option<String>,
     /// For the buyer: its Chorus Pro *code service*, written as the buyer reference (BT-10) when the
     /// structure requires one. Not used for the seller.
     pub service_code: Option<String>,
 }
 
+/// How VAT applies to a titre: its category code (BT-118 / BT-151) and rate (BT-119 / BT-152).
+fn tax_category(order: &RevenueOrder) -> (&'static str, Option<String>) {
+    match order.vat {
+        Some(vat) => ("S", Some(vat.rate.to_plain())),
+        None => ("O", None),
+    }
+}
+
 /// The CII XML of a titre, from `seller` (the Métropole) to `buyer` (the member): invoice number
 /// (BT-1) the titre reference, type 380 (commercial invoice), in euros, one invoice line per
-/// application, outside the scope of VAT.
+/// application (flat fee, outside the scope of VAT) or per profile (intervention, with VAT).
 pub fn cii_invoice(order: &RevenueOrder, seller: &Party, buyer: &Party) -> String {
-    let total: Cents = order.lines.iter().map(|l| l.amount).sum();
+    let net: Cents = order.lines.iter().map(|l| l.amount).sum();
+    let vat = order.vat.map_or(Cents(0), |v| v.amount);
+    let (category, rate) = tax_category(order);
     let mut x = Xml::default();
     x.0.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.0.push_str(concat!(
@@ -76,15 +92,11 @@ pub fn cii_invoice(order: &RevenueOrder, seller: &Party, buyer: &Party) -> Strin
     x.leaf("ram:TypeCode", "380"); // BT-3, commercial invoice
     x.date("ram:IssueDateTime", order.issued_on); // BT-2
     // BG-1, invoice notes (BT-22), with subject codes (BT-21, UNTDID 4451) for the late-payment terms.
-    x.note(
-        None,
-        &format!(
-            "Titre de recette {} : convention de gestion de services numériques communs, forfait de l'année {}. \
-             Montants nets de taxe (article 6), hors champ de la TVA.",
-            order.reference(),
-            order.year
-        ),
-    );
+    let tax_note = match order.vat {
+        Some(vat) => format!("TVA au taux normal de {} (article 6).", vat.rate),
+        None => "Montants nets de taxe (article 6), hors champ de la TVA.".into(),
+    };
+    x.note(None, &format!("Titre de recette {} : {}. {tax_note}", order.reference(), order.subject()));
     x.note(
         Some("PMD"),
         &format!(
@@ -109,21 +121,25 @@ pub fn cii_invoice(order: &RevenueOrder, seller: &Party, buyer: &Party) -> Strin
         x.leaf("ram:LineID", &(index + 1).to_string()); // BT-126
         x.close("ram:AssociatedDocumentLineDocument");
         x.open("ram:SpecifiedTradeProduct");
-        x.leaf("ram:SellerAssignedID", &line.application_code); // BT-155, item seller's identifier
+        x.leaf("ram:SellerAssignedID", &line.code); // BT-155, item seller's identifier
         x.leaf("ram:Name", &line.label); // BT-153, item name
         x.close("ram:SpecifiedTradeProduct");
         x.open("ram:SpecifiedLineTradeAgreement");
         x.open("ram:NetPriceProductTradePrice");
-        x.leaf("ram:ChargeAmount", &line.amount.to_plain()); // BT-146, item net price (for one year)
+        x.leaf("ram:ChargeAmount", &line.unit_price.to_plain()); // BT-146, item net price (a year, or a day)
         x.close("ram:NetPriceProductTradePrice");
         x.close("ram:SpecifiedLineTradeAgreement");
         x.open("ram:SpecifiedLineTradeDelivery");
-        x.leaf_attr("ram:BilledQuantity", ("unitCode", "ANN"), "1"); // BT-129 and BT-130: one year
+        // BT-129 and BT-130: one year, or days.
+        x.leaf_attr("ram:BilledQuantity", ("unitCode", line.quantity.unit_code()), &line.quantity.decimal());
         x.close("ram:SpecifiedLineTradeDelivery");
         x.open("ram:SpecifiedLineTradeSettlement");
         x.open("ram:ApplicableTradeTax");
         x.leaf("ram:TypeCode", "VAT");
-        x.leaf("ram:CategoryCode", "O"); // BT-151, no rate (BR-O-05)
+        x.leaf("ram:CategoryCode", category); // BT-151: O has no rate (BR-O-05), S has one (BR-S-05)
+        if let Some(rate) = &rate {
+            x.leaf("ram:RateApplicablePercent", rate); // BT-152
+        }
         x.close("ram:ApplicableTradeTax");
         x.open("ram:SpecifiedTradeSettlementLineMonetarySummation");
         x.leaf("ram:LineTotalAmount", &line.amount.to_plain()); // BT-131, invoice line net amount
@@ -140,44 +156,59 @@ pub fn cii_invoice(order: &RevenueOrder, seller: &Party, buyer: &Party) -> Strin
     x.party("ram:BuyerTradeParty", buyer); // BG-7
     x.close("ram:ApplicableHeaderTradeAgreement");
 
-    // BG-13, delivery information: the services are rendered to the member, at its address (BT-70, BG-15).
+    // BG-13, delivery information: the services are rendered to the member, at its address (BT-70, BG-15);
+    // an intervention on the day of its "service fait" (BT-72).
     x.open("ram:ApplicableHeaderTradeDelivery");
     x.open("ram:ShipToTradeParty");
     x.leaf("ram:Name", &buyer.name);
     x.address(buyer);
     x.close("ram:ShipToTradeParty");
+    if let Some(intervention) = &order.intervention {
+        x.open("ram:ActualDeliverySupplyChainEvent");
+        x.date("ram:OccurrenceDateTime", intervention.done_on);
+        x.close("ram:ActualDeliverySupplyChainEvent");
+    }
     x.close("ram:ApplicableHeaderTradeDelivery");
 
     x.open("ram:ApplicableHeaderTradeSettlement");
     x.leaf("ram:InvoiceCurrencyCode", "EUR"); // BT-5
-    // BG-23, the single VAT breakdown: category O, tax 0.
+    // BG-23, the single VAT breakdown: category O with tax 0 and its exemption reason, or S at its rate.
     x.open("ram:ApplicableTradeTax");
-    x.leaf("ram:CalculatedAmount", &Cents(0).to_plain()); // BT-117
+    x.leaf("ram:CalculatedAmount", &vat.to_plain()); // BT-117
     x.leaf("ram:TypeCode", "VAT");
-    x.leaf("ram:ExemptionReason", OUTSIDE_SCOPE_OF_VAT); // BT-120
-    x.leaf("ram:BasisAmount", &total.to_plain()); // BT-116
-    x.leaf("ram:CategoryCode", "O"); // BT-118
-    x.leaf("ram:ExemptionReasonCode", "VATEX-EU-O"); // BT-121
-    x.close("ram:ApplicableTradeTax");
-    // BG-14, invoicing period: the calendar year the flat fee pays for (BT-73, BT-74).
-    x.open("ram:BillingSpecifiedPeriod");
-    let year = order.year as i32;
-    if let (Ok(start), Ok(end)) = (Date::from_calendar_date(year, Month::January, 1), Date::from_calendar_date(year, Month::December, 31)) {
-        x.date("ram:StartDateTime", start);
-        x.date("ram:EndDateTime", end);
+    if rate.is_none() {
+        x.leaf("ram:ExemptionReason", OUTSIDE_SCOPE_OF_VAT); // BT-120
     }
-    x.close("ram:BillingSpecifiedPeriod");
+    x.leaf("ram:BasisAmount", &net.to_plain()); // BT-116
+    x.leaf("ram:CategoryCode", category); // BT-118
+    match &rate {
+        Some(rate) => x.leaf("ram:RateApplicablePercent", rate), // BT-119
+        None => x.leaf("ram:ExemptionReasonCode", "VATEX-EU-O"), // BT-121
+    }
+    x.close("ram:ApplicableTradeTax");
+    // BG-14, invoicing period of a flat fee: the calendar year it pays for (BT-73, BT-74).
+    if order.intervention.is_none() {
+        x.open("ram:BillingSpecifiedPeriod");
+        let year = order.year as i32;
+        if let (Ok(start), Ok(end)) =
+            (Date::from_calendar_date(year, Month::January, 1), Date::from_calendar_date(year, Month::December, 31))
+        {
+            x.date("ram:StartDateTime", start);
+            x.date("ram:EndDateTime", end);
+        }
+        x.close("ram:BillingSpecifiedPeriod");
+    }
     x.open("ram:SpecifiedTradePaymentTerms");
     x.leaf("ram:Description", "Payable dans les 30 jours de la notification du titre (article 5 de la convention)"); // BT-20
     x.date("ram:DueDateDateTime", order.payment_due()); // BT-9
     x.close("ram:SpecifiedTradePaymentTerms");
-    // BG-22, document totals: no allowance, charge, VAT or prepayment, so every total is the lines' sum.
+    // BG-22, document totals: no allowance, charge or prepayment, so the net total is the lines' sum.
     x.open("ram:SpecifiedTradeSettlementHeaderMonetarySummation");
-    x.leaf("ram:LineTotalAmount", &total.to_plain()); // BT-106
-    x.leaf("ram:TaxBasisTotalAmount", &total.to_plain()); // BT-109
-    x.leaf_attr("ram:TaxTotalAmount", ("currencyID", "EUR"), &Cents(0).to_plain()); // BT-110
-    x.leaf("ram:GrandTotalAmount", &total.to_plain()); // BT-112
-    x.leaf("ram:DuePayableAmount", &total.to_plain()); // BT-115
+    x.leaf("ram:LineTotalAmount", &net.to_plain()); // BT-106
+    x.leaf("ram:TaxBasisTotalAmount", &net.to_plain()); // BT-109
+    x.leaf_attr("ram:TaxTotalAmount", ("currencyID", "EUR"), &vat.to_plain()); // BT-110
+    x.leaf("ram:GrandTotalAmount", &(net + vat).to_plain()); // BT-112
+    x.leaf("ram:DuePayableAmount", &(net + vat).to_plain()); // BT-115
     x.close("ram:SpecifiedTradeSettlementHeaderMonetarySummation");
     x.close("ram:ApplicableHeaderTradeSettlement");
 
@@ -204,6 +235,7 @@ pub async fn parties(db: &Db, order: &RevenueOrder) -> Result<(Party, Party), Co
         town: None,
         country: "FR".into(),
         service_code: None,
+        vat_number: order.vat.and(issuer.siren.as_deref()).and_then(|s| kernel::Siren::parse(s).ok()).map(|s| s.vat_number()),
     };
     let organisations = identity::service::organisations(db).await.map_err(|e| ConventionError::NotFound(e.to_string()))?;
     let debtor = organisations.iter().find(|o| o.id == order.debtor_id);
@@ -222,6 +254,7 @@ pub async fn parties(db: &Db, order: &RevenueOrder) -> Result<(Party, Party), Co
         town: town.map(|t| t.name.clone()),
         country: "FR".into(),
         service_code: None,
+        vat_number: None,
     };
     Ok((seller, buyer))
 }
@@ -275,7 +308,8 @@ impl Xml {
         self.close("ram:IncludedNote");
     }
     /// A trade party: SIRET as global identifier (BT-29 / BT-46), name, SIREN as legal registration
-    /// identifier (BT-30 / BT-47), postal address (BG-5 / BG-8). No VAT identifier (BR-O-02).
+    /// identifier (BT-30 / BT-47), postal address (BG-5 / BG-8), and the seller's VAT identifier (BT-31)
+    /// only when VAT is charged (BR-O-02 forbids it otherwise).
     fn party(&mut self, tag: &str, party: &Party) {
         self.open(tag);
         if let Some(siret) = &party.siret {
@@ -288,6 +322,11 @@ impl Xml {
             self.close("ram:SpecifiedLegalOrganization");
         }
         self.address(party);
+        if let Some(vat_number) = &party.vat_number {
+            self.open("ram:SpecifiedTaxRegistration");
+            self.leaf_attr("ram:ID", ("schemeID", "VA"), vat_number);
+            self.close("ram:SpecifiedTaxRegistration");
+        }
         self.close(tag);
     }
     /// A postal address: BG-5 (seller), BG-8 (buyer) or BG-15 (deliver to).
@@ -307,7 +346,7 @@ impl Xml {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::invoicing::Line;
+    use crate::invoicing::{InvoicedIntervention, Line, Quantity, Vat};
     use time::macros::date;
 
     fn party(name: &str, siren: &str) -> Party {
@@ -320,6 +359,7 @@ mod tests {
             town: Some("Juvignac".into()),
             country: "FR".into(),
             service_code: None,
+            vat_number: None,
         }
     }
 
@@ -334,16 +374,75 @@ mod tests {
             number: 1,
             issued_on: date!(2020 - 09 - 15),
             lines: vec![
-                Line { application_code: "eadmin".into(), label: "E-administration — année 2020".into(), amount: Cents(9_680) },
                 Line {
-                    application_code: "eservices".into(),
+                    code: "eadmin".into(),
+                    label: "E-administration — année 2020".into(),
+                    quantity: Quantity::Year,
+                    unit_price: Cents(9_680),
+                    amount: Cents(9_680),
+                },
+                Line {
+                    code: "eservices".into(),
                     label: "Téléservices <R&D> \"test\" — année 2020".into(),
+                    quantity: Quantity::Year,
+                    unit_price: Cents(7_744),
                     amount: Cents(7_744),
                 },
             ],
             total: Cents(17_424),
             paid_on: None,
+            intervention: None,
+            vat: None,
         }
+    }
+
+    /// An intervention of 1,5 day of a senior project manager and half a day of a technician.
+    fn intervention_order() -> RevenueOrder {
+        let line = |code: &str, half_days: i64, rate: i64| Line {
+            code: code.into(),
+            label: format!("Profil {code}"),
+            quantity: Quantity::HalfDays(half_days),
+            unit_price: Cents(rate),
+            amount: crate::rules::interventions::price(half_days, Cents(rate)),
+        };
+        RevenueOrder {
+            lines: vec![line("chef-projet-senior", 3, 50_000), line("technicien", 1, 30_000)],
+            total: Cents(108_000),
+            intervention: Some(InvoicedIntervention { id: 7, subject: "Formulaire d'inscription".into(), done_on: date!(2026 - 10 - 02) }),
+            vat: Some(Vat { rate: crate::rules::interventions::normal_vat_rate(), amount: Cents(18_000) }),
+            number: 12,
+            year: 2026,
+            issued_on: date!(2026 - 10 - 05),
+            ..order()
+        }
+    }
+
+    #[test]
+    fn an_intervention_is_invoiced_with_standard_rated_vat() {
+        let mut seller = party("Montpellier Méditerranée Métropole", "243400017");
+        seller.vat_number = Some("FR68243400017".into());
+        let xml = cii_invoice(&intervention_order(), &seller, &party("Commune de Juvignac", "213401235"));
+        for expected in [
+            "<ram:ID>T2026-0012</ram:ID>",
+            "<ram:BilledQuantity unitCode=\"DAY\">1.5</ram:BilledQuantity>",
+            "<ram:BilledQuantity unitCode=\"DAY\">0.5</ram:BilledQuantity>",
+            "<ram:ChargeAmount>500.00</ram:ChargeAmount>",
+            "<ram:LineTotalAmount>750.00</ram:LineTotalAmount>",
+            "<ram:LineTotalAmount>150.00</ram:LineTotalAmount>",
+            "<ram:RateApplicablePercent>20</ram:RateApplicablePercent>",
+            "<ram:CalculatedAmount>180.00</ram:CalculatedAmount>",
+            "<ram:BasisAmount>900.00</ram:BasisAmount>",
+            "<ram:TaxBasisTotalAmount>900.00</ram:TaxBasisTotalAmount>",
+            "<ram:TaxTotalAmount currencyID=\"EUR\">180.00</ram:TaxTotalAmount>",
+            "<ram:GrandTotalAmount>1080.00</ram:GrandTotalAmount>",
+            "<ram:DuePayableAmount>1080.00</ram:DuePayableAmount>",
+            "<ram:ID schemeID=\"VA\">FR68243400017</ram:ID>",
+            "<udt:DateTimeString format=\"102\">20261002</udt:DateTimeString>",
+        ] {
+            assert!(xml.contains(expected), "{expected} missing from:\n{xml}");
+        }
+        assert_eq!(xml.matches("<ram:CategoryCode>S</ram:CategoryCode>").count(), 3, "two lines and the breakdown");
+        assert!(!xml.contains("ExemptionReason") && !xml.contains("BillingSpecifiedPeriod"));
     }
 
     #[test]

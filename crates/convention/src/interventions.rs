@@ -38,6 +38,8 @@ impl Line {
 pub struct Intervention {
     pub id: i64,
     pub member_id: i64,
+    /// The member's convention in force when it was agreed.
+    pub convention_id: i64,
     pub member_name: String,
     pub subject: String,
     /// The e-mail exchange that agreed it (date, correspondents, reference).
@@ -46,6 +48,8 @@ pub struct Intervention {
     /// "Service fait": from then on it can be invoiced.
     pub done_on: Option<Date>,
     pub lines: Vec<Line>,
+    /// Reference of the titre that invoiced it (`T2026-0003`), once issued.
+    pub invoiced_by: Option<String>,
 }
 
 impl Intervention {
@@ -68,6 +72,8 @@ fn assemble(rows: Vec<sql::InterventionRow>, lines: Vec<sql::InterventionLineRow
             Ok(Intervention {
                 id: r.id,
                 member_id: r.organisation_id,
+                convention_id: r.convention_id,
+                invoiced_by: r.titre_year.zip(r.titre_number).map(|(year, number)| invoicing::reference(year, number)),
                 member_name: r.member_name,
                 subject: r.subject,
                 agreement: r.agreement,
@@ -165,6 +171,8 @@ pub async fn record(
     Ok(Intervention {
         id,
         member_id: member.id,
+        convention_id: convention.convention.id,
+        invoiced_by: None,
         member_name: member.name.clone(),
         subject: subject.to_string(),
         agreement: agreement.to_string(),

@@ -1,8 +1,9 @@
-//! The yearly titres as a PES V2 `PES_Aller` file with one `PES_RecetteAller` bordereau, for the
-//! public accountant's Hélios (DGFiP, *Protocole d'échange standard* v2, schemas of `schemas/pes`).
+//! A year's titres as a PES V2 `PES_Aller` file for the public accountant's Hélios (DGFiP, *Protocole
+//! d'échange standard* v2, schemas of `schemas/pes`): one `PES_RecetteAller` with a bordereau per issue
+//! day (the flat fees issued together, then each intervention's titre), numbered 1, 2… in date order.
 //! Every leaf is written `<Tag V="…"/>`; only the root element is namespaced; order is the schema's.
 
-use crate::invoicing::RevenueOrder;
+use crate::invoicing::{Quantity, RevenueOrder};
 use kernel::{Cents, OrganisationKind, slug};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -142,15 +143,41 @@ pub fn pes_aller(
     x.open("EnTeteRecette");
     x.leaf("IdVer", "2");
     x.close("EnTeteRecette");
+    let mut days: Vec<Date> = orders.iter().map(|o| o.issued_on).collect();
+    days.sort();
+    days.dedup();
+    for (index, day) in days.iter().enumerate() {
+        let bordereau: Vec<&RevenueOrder> = orders.iter().filter(|o| o.issued_on == *day).collect();
+        write_bordereau(&mut x, accounting, year, index + 1, *day, &bordereau, &debtor_of);
+    }
+    x.close("PES_RecetteAller");
+    x.0.push_str("</n:PES_Aller>\n");
+    x.0
+}
+
+/// One bordereau: the titres issued on `day`, one piece per titre, one line per application or profile,
+/// with its VAT when the titre bears some.
+fn write_bordereau(
+    x: &mut Xml,
+    accounting: &Accounting,
+    year: i64,
+    number: usize,
+    day: Date,
+    orders: &[&RevenueOrder],
+    debtor_of: &impl Fn(&RevenueOrder) -> Debtor,
+) {
     x.open("Bordereau");
     x.open("BlocBordereau");
     x.leaf("Exer", &year.to_string());
-    x.leaf("IdBord", "1");
-    let issued = orders.iter().map(|o| o.issued_on).max().unwrap_or(created_on);
-    x.leaf("DteBordEm", &issued.to_string());
+    x.leaf("IdBord", &number.to_string());
+    x.leaf("DteBordEm", &day.to_string());
     x.leaf("TypBord", "01");
     x.leaf("NbrPce", &orders.len().to_string());
-    x.leaf("MtBordHt", &amount(orders.iter().map(|o| o.total).sum()));
+    x.leaf("MtBordHt", &amount(orders.iter().map(|o| o.excluding_tax()).sum()));
+    let vat: Cents = orders.iter().filter_map(|o| o.vat).map(|v| v.amount).sum();
+    if vat > Cents(0) {
+        x.leaf("MtBordTVA", &amount(vat));
+    }
     x.close("BlocBordereau");
     for order in orders {
         let debtor = debtor_of(order);
@@ -159,30 +186,38 @@ pub fn pes_aller(
         x.leaf("IdPce", &order.number.to_string());
         x.leaf("TypPce", "01");
         x.leaf("NatPce", "01");
-        x.leaf("ObjPce", &text(&format!("Convention de services numeriques communs - forfait {year} - titre {}", order.reference()), 160));
+        x.leaf("ObjPce", &text(&format!("{} - titre {}", order.subject(), order.reference()), 160));
         x.close("BlocPiece");
-        for (index, line) in order.lines.iter().enumerate() {
+        let rate = order.vat.map(|v| v.rate.to_plain());
+        for ((index, line), line_vat) in order.lines.iter().enumerate().zip(order.line_vats()) {
             x.open("LigneDePiece");
             x.open("BlocLignePiece");
             x.open("InfoLignePiece");
             x.leaf("IdLigne", &(index + 1).to_string());
-            x.leaf("ObjLignePce", &text(&line.label, 160));
+            let object = match line.quantity {
+                Quantity::Year => line.label.clone(),
+                Quantity::HalfDays(_) => format!("{} - {} a {}", line.label, line.quantity.label(), line.unit_price.to_plain()),
+            };
+            x.leaf("ObjLignePce", &text(&object, 160));
             x.leaf("CodProdLoc", &accounting.code_produit_local);
             x.leaf("Nature", &accounting.compte_nature);
+            if let Some(rate) = &rate {
+                x.leaf("TxTva", rate);
+            }
             x.leaf("Majo", "0");
             x.leaf("TvaIntraCom", "0");
             x.leaf("MtHT", &amount(line.amount));
+            if rate.is_some() {
+                x.leaf("MtTVA", &amount(line_vat));
+            }
             x.close("InfoLignePiece");
             x.close("BlocLignePiece");
-            tiers(&mut x, &debtor);
+            tiers(x, &debtor);
             x.close("LigneDePiece");
         }
         x.close("Piece");
     }
     x.close("Bordereau");
-    x.close("PES_RecetteAller");
-    x.0.push_str("</n:PES_Aller>\n");
-    x.0
 }
 
 /// The debtor: a commune (category 23) or a CCAS (26), both of legal nature 09 (local authority or

@@ -69,16 +69,32 @@ pub fn titre_data(
     buyer: &crate::facturx::Party,
 ) -> serde_json::Value {
     let fr = kernel::calendar::format_fr;
+    let (tax_clause, totals) = match order.vat {
+        Some(vat) => (
+            format!("TVA au taux normal de {} sur les interventions (article 6 et annexe 3 de la convention).", vat.rate),
+            vec![
+                vec!["Total hors taxe".to_string(), order.excluding_tax().to_string()],
+                vec![format!("TVA {}", vat.rate), vat.amount.to_string()],
+                vec!["Total toutes taxes comprises".to_string(), order.total.to_string()],
+            ],
+        ),
+        None => (
+            "Montants facturés nets de taxe (article 6 de la convention).".to_string(),
+            vec![vec!["Total net de taxe".to_string(), order.total.to_string()]],
+        ),
+    };
     json!({
         "reference": order.reference(),
         "year": order.year,
         "issued_on": fr(order.issued_on),
-        "total": order.total.to_string(),
+        "subject": order.subject(),
+        "done_on": order.intervention.as_ref().map(|i| fr(i.done_on)),
         "seller": party(seller),
         "buyer": party(buyer),
-        "lines": order.lines.iter().map(|l| vec![l.label.clone(), l.amount.to_string()]).collect::<Vec<_>>(),
+        "lines": order.lines.iter().map(|l| vec![l.label.clone(), l.quantity.label(), l.unit_price.to_string(), l.amount.to_string()]).collect::<Vec<_>>(),
+        "totals": totals,
         "clauses": [
-            "Montants facturés nets de taxe (article 6 de la convention).".to_string(),
+            tax_clause,
             format!("Contestation possible par courriel au plus tard le {} (8 jours francs après réception) ; passé ce délai, le titre est réputé accepté (article 5).", fr(order.contest_deadline())),
             format!("À régler au plus tard le {} (30 jours à compter de la notification, article 5).", fr(order.payment_due())),
             format!(

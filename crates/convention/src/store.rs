@@ -240,14 +240,18 @@ pub struct RevenueOrderRecord<'a> {
     pub lines: &'a [(String, String, Cents)],
 }
 
-/// Writes a titre with its lines; its number is the next of the issuer for the year.
-pub async fn insert_revenue_order(tx: &mut Tx, scope: OrgScope, record: &RevenueOrderRecord<'_>) -> Result<i64, StoreError> {
-    let next: i64 = sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 FROM revenue_orders WHERE issuer_organisation_id = $1 AND year = $2")
-        .bind(record.issuer_organisation_id)
-        .bind(record.year)
+/// The next number of the issuer's yearly series of titres.
+async fn next_titre_number(tx: &mut Tx, issuer: OrgScope, year: i64) -> Result<i64, StoreError> {
+    Ok(scoped(issuer, "SELECT COALESCE(MAX(number), 0) + 1 FROM revenue_orders WHERE issuer_organisation_id = $1 AND year = $2")
+        .bind(year)
         .fetch_one(&mut **tx)
         .await?
-        .try_get(0)?;
+        .try_get(0)?)
+}
+
+/// Writes a titre with its lines; its number is the next of the issuer for the year.
+pub async fn insert_revenue_order(tx: &mut Tx, scope: OrgScope, record: &RevenueOrderRecord<'_>) -> Result<i64, StoreError> {
+    let next = next_titre_number(tx, OrgScope::granted(record.issuer_organisation_id), record.year).await?;
     let total: Cents = record.lines.iter().map(|(_, _, amount)| *amount).sum();
     let id: i64 = scoped(
         scope,
@@ -290,6 +294,9 @@ pub struct RevenueOrderRow {
     pub issued_on: String,
     pub total_cents: i64,
     pub paid_on: Option<String>,
+    pub intervention_id: Option<i64>,
+    pub vat_rate_millionths: i64,
+    pub vat_cents: i64,
     pub debtor_name: String,
     pub debtor_siren: Option<String>,
     pub debtor_kind: String,
@@ -307,8 +314,9 @@ pub struct RevenueOrderLineRow {
 pub async fn revenue_orders_of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<RevenueOrderRow>, StoreError> {
     Ok(scoped_as(
         scope,
-        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
-         FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 ORDER BY r.year DESC",
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, r.intervention_id, r.vat_rate_millionths, r.vat_cents, \
+         o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+         FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 ORDER BY r.year DESC, r.number DESC",
     )
     .fetch_all(db.pool())
     .await?)
@@ -318,7 +326,8 @@ pub async fn revenue_orders_of_debtor(db: &Db, scope: OrgScope) -> Result<Vec<Re
 pub async fn revenue_orders_of_issuer(db: &Db, issuer: OrgScope, year: i64) -> Result<Vec<RevenueOrderRow>, StoreError> {
     Ok(scoped_as(
         issuer,
-        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
+        "SELECT r.id, r.organisation_id, r.year, r.number, r.issued_on, r.total_cents, r.paid_on, r.intervention_id, r.vat_rate_millionths, r.vat_cents, \
+         o.name AS debtor_name, o.siren AS debtor_siren, o.kind AS debtor_kind \
          FROM revenue_orders r JOIN organisations o ON o.id = r.organisation_id WHERE r.issuer_organisation_id = $1 AND r.year = $2 ORDER BY r.number",
     )
     .bind(year)
@@ -348,9 +357,9 @@ pub async fn revenue_order_lines_of_issuer(db: &Db, issuer: OrgScope, year: i64)
     .await?)
 }
 
-/// Whether a member already has its titre for a year.
+/// Whether a member already has its flat-fee titre for a year.
 pub async fn has_revenue_order(tx: &mut Tx, scope: OrgScope, year: i64) -> Result<bool, StoreError> {
-    Ok(scoped(scope, "SELECT 1 FROM revenue_orders WHERE organisation_id = $1 AND year = $2")
+    Ok(scoped(scope, "SELECT 1 FROM revenue_orders WHERE organisation_id = $1 AND year = $2 AND intervention_id IS NULL")
         .bind(year)
         .fetch_optional(&mut **tx)
         .await?
@@ -363,14 +372,54 @@ pub async fn organisations_with_conventions(db: &Db) -> Result<Vec<i64>, StoreEr
     rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from)).collect()
 }
 
-/// Records the payment of a member's titre of a year; false when there is no unpaid titre.
-pub async fn record_payment(tx: &mut Tx, scope: OrgScope, year: i64, paid_on: &str) -> Result<bool, StoreError> {
-    let done = scoped(scope, "UPDATE revenue_orders SET paid_on = $3 WHERE organisation_id = $1 AND year = $2 AND paid_on IS NULL")
-        .bind(year)
+/// Records the payment of one of the issuer's titres; false when it is not an unpaid titre of the issuer.
+pub async fn record_payment(tx: &mut Tx, issuer: OrgScope, id: i64, paid_on: &str) -> Result<bool, StoreError> {
+    let done = scoped(issuer, "UPDATE revenue_orders SET paid_on = $3 WHERE issuer_organisation_id = $1 AND id = $2 AND paid_on IS NULL")
+        .bind(id)
         .bind(paid_on.to_string())
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The titre of an intervention, to write: its lines are the intervention's.
+pub struct InterventionTitreRecord<'a> {
+    pub convention_id: i64,
+    pub intervention_id: i64,
+    pub year: i64,
+    pub issued_on: &'a str,
+    /// VAT included.
+    pub total: Cents,
+    pub vat_rate_millionths: i64,
+    pub vat: Cents,
+}
+
+/// Writes the titre of an intervention of `issuer` for `member`; returns its number in the issuer's series.
+pub async fn insert_intervention_titre(
+    tx: &mut Tx,
+    issuer: OrgScope,
+    member: OrgScope,
+    r: &InterventionTitreRecord<'_>,
+) -> Result<i64, StoreError> {
+    let number = next_titre_number(tx, issuer, r.year).await?;
+    scoped(
+        member,
+        "INSERT INTO revenue_orders (organisation_id, issuer_organisation_id, convention_id, year, number, issued_on, total_cents, created_at, \
+         intervention_id, vat_rate_millionths, vat_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(issuer.organisation_id())
+    .bind(r.convention_id)
+    .bind(r.year)
+    .bind(number)
+    .bind(r.issued_on.to_string())
+    .bind(r.total.0)
+    .bind(clock::now_millis())
+    .bind(r.intervention_id)
+    .bind(r.vat_rate_millionths)
+    .bind(r.vat.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(number)
 }
 
 /// A request to change a convention, to write.
@@ -546,11 +595,15 @@ pub async fn insert_intervention(tx: &mut Tx, scope: OrgScope, r: &InterventionR
 pub struct InterventionRow {
     pub id: i64,
     pub organisation_id: i64,
+    pub convention_id: i64,
     pub subject: String,
     pub agreement: String,
     pub agreed_on: String,
     pub done_on: Option<String>,
     pub member_name: String,
+    /// Year and number of the titre that invoiced it, if any.
+    pub titre_year: Option<i64>,
+    pub titre_number: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -565,8 +618,9 @@ pub struct InterventionLineRow {
 pub async fn interventions_of_member(db: &Db, scope: OrgScope) -> Result<(Vec<InterventionRow>, Vec<InterventionLineRow>), StoreError> {
     let rows = scoped_as(
         scope,
-        "SELECT i.id, i.organisation_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name FROM interventions i \
-         JOIN organisations o ON o.id = i.organisation_id WHERE i.organisation_id = $1 ORDER BY i.id DESC",
+        "SELECT i.id, i.organisation_id, i.convention_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name, \
+         r.year AS titre_year, r.number AS titre_number FROM interventions i JOIN organisations o ON o.id = i.organisation_id \
+         LEFT JOIN revenue_orders r ON r.intervention_id = i.id WHERE i.organisation_id = $1 ORDER BY i.id DESC",
     )
     .fetch_all(db.pool())
     .await?;
@@ -582,8 +636,9 @@ pub async fn interventions_of_member(db: &Db, scope: OrgScope) -> Result<(Vec<In
 pub async fn interventions_of_issuer(db: &Db, issuer: OrgScope) -> Result<(Vec<InterventionRow>, Vec<InterventionLineRow>), StoreError> {
     let rows = scoped_as(
         issuer,
-        "SELECT i.id, i.organisation_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name FROM interventions i \
-         JOIN organisations o ON o.id = i.organisation_id WHERE i.issuer_organisation_id = $1 ORDER BY i.id DESC",
+        "SELECT i.id, i.organisation_id, i.convention_id, i.subject, i.agreement, i.agreed_on, i.done_on, o.name AS member_name, \
+         r.year AS titre_year, r.number AS titre_number FROM interventions i JOIN organisations o ON o.id = i.organisation_id \
+         LEFT JOIN revenue_orders r ON r.intervention_id = i.id WHERE i.issuer_organisation_id = $1 ORDER BY i.id DESC",
     )
     .fetch_all(db.pool())
     .await?;

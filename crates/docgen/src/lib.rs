@@ -4,6 +4,13 @@
 //! A template is typst markup; its data arrive as JSON in `sys.inputs.data`, read with
 //! `#let data = json(bytes(sys.inputs.data))`. Fonts are embedded in the binary (typst's own set:
 //! Libertinus Serif, New Computer Modern, DejaVu Sans Mono), so rendering needs no file and no network.
+//!
+//! A document that also exists as a web page prints from its HTML instead, through [`html_pdf`], so that
+//! the page and the PDF have one source and cannot differ.
+
+mod html;
+
+pub use html::html_pdf;
 
 use std::sync::LazyLock;
 use typst::diag::{FileError, FileResult};

@@ -57,6 +57,13 @@ impl Siren {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The French intra-community VAT number (*numéro de TVA intracommunautaire*): `FR`, a two-digit key
+    /// (12 + 3 × (SIREN mod 97)) mod 97, then the SIREN.
+    pub fn vat_number(&self) -> String {
+        let siren: u64 = self.0.parse().expect("nine digits");
+        format!("FR{:02}{}", (12 + 3 * (siren % 97)) % 97, self.0)
+    }
 }
 
 /// INSEE code of a commune (*code officiel géographique*): two characters of département (digits, or 2A/2B for
@@ -136,6 +143,18 @@ string_code_conversions!(Siren, InseeCode, PostalCode);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vat_number_table() {
+        let cases = [
+            ("404833048", "FR83404833048"), // the example of the DGFiP's key formula
+            ("243400017", "FR68243400017"), // Montpellier Méditerranée Métropole
+            ("213401722", "FR37213401722"), // Montpellier (commune)
+        ];
+        for (siren, vat) in cases {
+            assert_eq!(Siren::parse(siren).unwrap().vat_number(), vat, "{siren}");
+        }
+    }
 
     #[test]
     fn siren_table() {

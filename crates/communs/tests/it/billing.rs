@@ -26,17 +26,21 @@ async fn the_desk_lists_issues_and_records_payments() {
 
     // Juvignac pays its 2020 titre (due 15 October 2020) on 14 November 2020: 30 days late at 0 % + 8 points.
     dsi.get(&format!("{DESK}?annee=2020")).await;
-    let paid = dsi.post_form(&format!("{DESK}/paiement"), &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-11-14")]).await;
+    let paid = dsi.post_form(&format!("{DESK}/paiement"), &[("titre", "T2020-0001"), ("annee", "2020"), ("date", "2020-11-14")]).await;
     assert_eq!(paid.status, StatusCode::SEE_OTHER);
     let shown = dsi.get(paid.location()).await;
     assert!(shown.body.contains("30 jour(s) après l&#39;échéance"), "{}", shown.body);
     assert!(shown.body.contains("1,15\u{a0}€") && shown.body.contains("40,00\u{a0}€") && shown.body.contains("8\u{a0}%"));
-    let twice = dsi.post_form(&format!("{DESK}/paiement"), &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-11-20")]).await;
+    let twice = dsi.post_form(&format!("{DESK}/paiement"), &[("titre", "T2020-0001"), ("annee", "2020"), ("date", "2020-11-20")]).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(twice.body.contains("déjà payé"));
     let before_issue =
-        dsi.post_form(&format!("{DESK}/paiement"), &[("membre", "ccas-baillargues"), ("annee", "2020"), ("date", "2020-01-02")]).await;
+        dsi.post_form(&format!("{DESK}/paiement"), &[("titre", "T2020-0002"), ("annee", "2020"), ("date", "2020-01-02")]).await;
     assert_eq!(before_issue.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(before_issue.body.contains("ne peut précéder l&#39;émission"));
+    let unknown = dsi.post_form(&format!("{DESK}/paiement"), &[("titre", "T2020-0099"), ("annee", "2020"), ("date", "2020-11-02")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("aucun titre de recette « T2020-0099 »"));
     assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders WHERE paid_on IS NOT NULL").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'revenue_order_paid'").await, 1);
 }
@@ -65,7 +69,7 @@ async fn only_the_metropole_reaches_the_desk() {
     assert!(!denied.body.contains("T2020"));
     juvignac.get("/juvignac/").await;
     let forged =
-        juvignac.post_form(&format!("{DESK}/paiement"), &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-10-01")]).await;
+        juvignac.post_form(&format!("{DESK}/paiement"), &[("titre", "T2020-0001"), ("annee", "2020"), ("date", "2020-10-01")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders WHERE paid_on IS NOT NULL").await, 0);
 }

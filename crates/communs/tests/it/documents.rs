@@ -139,9 +139,46 @@ async fn juvignacs_deliberation_states_the_figures_of_its_annexe_2() {
 
     let page = juvignac.get("/juvignac/convention").await;
     assert!(page.body.contains("href=\"/juvignac/convention/2019-2021/convention.html\">Convention 2019-2021 (document)</a>"));
+    assert!(page.body.contains("href=\"/juvignac/convention/2019-2021/convention.pdf\">PDF</a>"));
     assert!(page.body.contains(
         "href=\"/juvignac/convention/2019-2021/deliberation.html\">Projet de délibération approuvant la convention 2019-2021</a>"
     ));
+}
+
+#[tokio::test]
+async fn the_convention_and_its_deliberation_print_as_pdf_with_the_same_figures() {
+    let app = TestApp::demo().await;
+    let mut juvignac = app.signed_in(JUVIGNAC_AGENT).await;
+    let convention = juvignac.get("/juvignac/convention/2019-2021/convention.pdf").await;
+    assert_eq!(convention.status, StatusCode::OK);
+    assert_eq!(convention.content_type(), "application/pdf");
+    let text = crate::convention::pdf_text(&convention.bytes);
+    for n in 1..=11 {
+        assert!(text.contains(&format!("Article {n} — ")), "Article {n} in:\n{text}");
+    }
+    for expected in ["Annexe 1 — ", "Annexe 4 — ", "19.07.01.05", "580,81", "96,80", "77,44", "174,24", "300,00", "500,00"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() >= 5, "the articles, then each annexe on its own page: {} pages", pages.len());
+    for n in 1..=4 {
+        assert!(pages.iter().any(|p| p.trim_start().starts_with(&format!("Annexe {n} — "))), "annexe {n} starts a page");
+    }
+    assert!(!text.contains("Retour à la convention") && !text.contains("en PDF"), "the navigation is not printed");
+
+    let deliberation = juvignac.get("/juvignac/convention/2019-2021/deliberation.pdf").await;
+    assert_eq!(deliberation.status, StatusCode::OK);
+    let text = crate::convention::pdf_text(&deliberation.bytes);
+    for expected in ["580,81", "96,80", "464,65", "77,44", "174,24", "D'APPROUVER", "Vu le Code général des collectivités territoriales"]
+    {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    for wrong in ["580,41", "193,47"] {
+        assert!(!text.contains(wrong), "the seed's misprint {wrong}");
+    }
+    assert_eq!(juvignac.get("/juvignac/convention/2022-2024/convention.pdf").await.status, StatusCode::NOT_FOUND);
+    let lattes = app.signed_in(LATTES_ADMIN).await.get("/juvignac/convention/2019-2021/deliberation.pdf").await;
+    assert_eq!(lattes.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -94,3 +94,31 @@ async fn the_titre_of_a_ccas_without_siren_is_valid_too() {
     std::fs::write(&file, &xml).unwrap();
     assert_valid_facturx(&file);
 }
+
+#[tokio::test]
+async fn the_titre_of_an_intervention_is_a_valid_invoice_with_vat() {
+    let app = TestApp::demo().await;
+    let juvignac = identity::service::organisation_by_slug(&app.db, "juvignac").await.unwrap().unwrap();
+    let titres = convention::invoicing::of_debtor(&app.db, store::OrgScope::granted(juvignac.id)).await.unwrap();
+    let titre = titres.into_iter().find(|t| t.intervention.is_some()).expect("the demo intervention's titre");
+    assert_eq!(
+        (titre.reference(), titre.excluding_tax().to_plain(), titre.total.to_plain()),
+        ("T2021-0003".into(), "1000.00".into(), "1200.00".into())
+    );
+    let (seller, buyer) = convention::facturx::parties(&app.db, &titre).await.unwrap();
+    assert_eq!(seller.vat_number.as_deref(), Some("FR68243400017"), "BT-31, required by BR-S-02");
+    let xml = convention::facturx::cii_invoice(&titre, &seller, &buyer);
+    for expected in [
+        "<ram:CategoryCode>S</ram:CategoryCode>",
+        "<ram:RateApplicablePercent>20</ram:RateApplicablePercent>",
+        "<ram:BilledQuantity unitCode=\"DAY\">2</ram:BilledQuantity>",
+        "<ram:TaxTotalAmount currencyID=\"EUR\">200.00</ram:TaxTotalAmount>",
+        "<ram:GrandTotalAmount>1200.00</ram:GrandTotalAmount>",
+    ] {
+        assert!(xml.contains(expected), "{expected}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("T2021-0003.xml");
+    std::fs::write(&file, &xml).unwrap();
+    assert_valid_facturx(&file);
+}

@@ -32,22 +32,55 @@ async fn an_agreed_intervention_is_priced_on_annexe_3_with_vat() {
     for expected in ["700,00\u{a0}€", "140,00\u{a0}€", "840,00\u{a0}€", "Technicien / développeur : 1,5 j", "12/05/2020"] {
         assert!(register.body.contains(expected), "{expected}");
     }
-    let id = app.count("SELECT id FROM interventions").await;
+    let id = app.count("SELECT MAX(id) FROM interventions").await;
+    let early = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-06-30")]).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("facturée après service fait"), "{}", early.body);
     let done = dsi.post_form(&format!("{REGISTER}/{id}/service-fait"), &[("date", "2020-06-30")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let twice = dsi.post_form(&format!("{REGISTER}/{id}/service-fait"), &[("date", "2020-07-01")]).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(dsi.get(REGISTER).await.body.contains("service fait à facturer : 840,00\u{a0}€ TTC"));
+    assert!(dsi.get(REGISTER).await.body.contains("service fait restant à facturer : 840,00\u{a0}€ TTC"));
 
-    let member = app.signed_in(JUVIGNAC_AGENT).await.get("/juvignac/convention").await;
+    // The titre: after the service, numbered after the flat fees of 2020, with VAT; once.
+    let before_service = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-06-29")]).await;
+    assert_eq!(before_service.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(before_service.body.contains("ne peut précéder le service fait"));
+    let invoiced = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-10-02")]).await;
+    assert_eq!(invoiced.status, StatusCode::SEE_OTHER, "{}", invoiced.body);
+    let register = dsi.get(&invoiced.location()).await;
+    assert!(register.body.contains("Titre T2020-0003 émis pour Juvignac : 840,00\u{a0}€ TTC."), "{}", register.body);
+    assert!(register.body.contains("service fait restant à facturer : 0,00\u{a0}€ TTC"));
+    let again = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-10-03")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("déjà facturée par le titre T2020-0003"));
+    let desk = dsi.get("/montpellier-mediterranee-metropole/facturation?annee=2020").await;
+    for expected in
+        ["T2020-0003", "Intervention : Formulaire de demande d&#39;acte d&#39;état civil", "140,00\u{a0}€ (20\u{a0}%)", "hors champ"]
+    {
+        assert!(desk.body.contains(expected), "{expected}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders WHERE intervention_id IS NOT NULL AND year = 2020").await, 1);
+
+    let mut agent = app.signed_in(JUVIGNAC_AGENT).await;
+    let member = agent.get("/juvignac/convention").await;
     assert!(
         member.body.contains("Formulaire de demande d&#39;acte d&#39;état civil")
             && member.body.contains("840,00\u{a0}€")
             && member.body.contains("30/06/2020")
+            && member.body.contains("/juvignac/titres/T2020-0003/titre.pdf")
     );
+    let pdf = agent.get("/juvignac/titres/T2020-0003/titre.pdf").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let text = crate::convention::pdf_text(&pdf.bytes);
+    for expected in ["T2020-0003", "Service fait le 30/06/2020", "1,5 j", "300,00", "700,00", "TVA 20", "140,00", "840,00"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
     let other = app.signed_in(LATTES_ADMIN).await.get("/lattes/convention").await;
     assert!(!other.body.contains("état civil"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action IN ('intervention_recorded', 'intervention_done')").await, 2);
+    let audited =
+        "SELECT COUNT(*) FROM audit_events WHERE action IN ('intervention_recorded', 'intervention_done') AND actor_user_id IS NOT NULL";
+    assert_eq!(app.count(audited).await, 2);
 }
 
 #[tokio::test]
@@ -74,7 +107,7 @@ async fn bad_orders_are_refused_and_change_nothing() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{reason}");
         assert!(response.body.contains(reason), "{reason}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 1, "the demo's only");
 }
 
 #[tokio::test]
@@ -88,5 +121,5 @@ async fn only_the_metropole_keeps_the_register() {
         .post_form(REGISTER, &[("membre", "juvignac"), ("objet", "x"), ("accord", "y"), ("date", "2020-03-02"), ("jours_technicien", "1")])
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 1, "the demo's only");
 }

@@ -56,6 +56,31 @@ async fn the_pes_file_of_2020_validates_and_carries_both_titres() {
     assert!(xml.contains("<CatTiers V=\"26\"/>") && xml.contains("<Nom V=\"CCAS DE BAILLARGUES\"/>"), "the CCAS is a CCAS debtor");
     assert!(!xml.contains("<MtHT V=\"0.00\"/>"), "no line for open data, which is free");
 
+    assert_eq!(xml.matches("<Bordereau>").count(), 1, "the two titres were issued together");
+    assert!(xml.contains("<IdBord V=\"1\"/>") && !xml.contains("TVA"), "flat fees bear no VAT");
+
+    // 2021: the flat fees of 15 September, then the demo intervention invoiced on 5 October with VAT.
+    let out_2021 = dir.path().join("pes-2021");
+    let output = communs(&base, &["invoices", "pes", "--year", "2021", "--out", &out_2021.display().to_string()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let file = out_2021.join("PES_Aller_2021_24340001700022_00.xml");
+    assert_valid_xml(PES_SCHEMA, &file);
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let bordereaux: Vec<&str> = xml.split("<Bordereau>").skip(1).collect();
+    assert_eq!(bordereaux.len(), 2, "one bordereau per issue day");
+    assert!(bordereaux[0].contains("<IdBord V=\"1\"/><DteBordEm V=\"2021-09-15\"/>") && bordereaux[0].contains("<NbrPce V=\"2\"/>"));
+    let vat = bordereaux[1];
+    for expected in [
+        "<IdBord V=\"2\"/><DteBordEm V=\"2021-10-05\"/>",
+        "<NbrPce V=\"1\"/><MtBordHt V=\"1000.00\"/><MtBordTVA V=\"200.00\"/>",
+        "<IdPce V=\"3\"/>",
+        "<TxTva V=\"20\"/><Majo V=\"0\"/><TvaIntraCom V=\"0\"/><MtHT V=\"400.00\"/><MtTVA V=\"80.00\"/>",
+        "<MtHT V=\"600.00\"/><MtTVA V=\"120.00\"/>",
+        "<ObjLignePce V=\"TECHNICIEN / DEVELOPPEUR - 2 J A 300.00\"/>",
+    ] {
+        assert!(vat.contains(expected), "{expected} in {vat}");
+    }
+
     let none = communs(&base, &["invoices", "pes", "--year", "2018", "--out", &out.display().to_string()]);
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("aucun titre de recette émis pour 2018"));
@@ -95,8 +120,11 @@ async fn a_member_sees_its_titres_with_their_deadlines() {
     }
     let lattes = app.signed_in(LATTES_ADMIN).await.get("/juvignac/convention").await;
     assert!(!lattes.body.contains("T2020-0001"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders").await, 6, "2019, 2020 and 2021 for two members");
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'revenue_order_issued'").await, 6);
+    assert!(page.body.contains("Intervention : Formulaire en ligne de réservation des salles municipales"));
+    assert!(page.body.contains("1\u{202f}200,00\u{a0}€ TTC (dont TVA 200,00\u{a0}€)"), "{}", page.body);
+    assert!(!page.body.contains("05/10/2021 (après le 30 septembre)"), "an intervention is invoiced when done");
+    assert_eq!(app.count("SELECT COUNT(*) FROM revenue_orders").await, 7, "2019, 2020 and 2021 for two members, and an intervention");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'revenue_order_issued'").await, 7);
 }
 
 #[tokio::test]
@@ -105,8 +133,17 @@ async fn the_api_gives_a_member_its_titres_and_nobody_else() {
     let mut juvignac = app.signed_in(JUVIGNAC_AGENT).await;
     let titres = juvignac.get("/api/v1/organisations/juvignac/revenue-orders").await.json();
     let titres = titres.as_array().unwrap();
-    assert_eq!(titres.len(), 3);
+    assert_eq!(titres.len(), 4, "three flat fees and an intervention");
+    let intervention = titres.iter().find(|t| t["intervention_id"].is_i64()).unwrap();
+    assert_eq!(
+        (intervention["reference"].as_str(), intervention["excluding_tax_eur"].as_str(), intervention["vat_eur"].as_str()),
+        (Some("T2021-0003"), Some("1000.00"), Some("200.00"))
+    );
+    assert_eq!((intervention["vat_rate_pct"].as_str(), intervention["total_eur"].as_str()), (Some("20"), Some("1200.00")));
+    let days = &intervention["lines"][1];
+    assert_eq!((days["quantity"].as_str(), days["unit"].as_str(), days["unit_price_eur"].as_str()), (Some("2"), Some("DAY"), Some("300.00")));
     let t2020 = titres.iter().find(|t| t["year"] == 2020).unwrap();
+    assert!(t2020["intervention_id"].is_null() && t2020["vat_rate_pct"].is_null() && t2020["vat_eur"] == "0.00");
     assert_eq!((t2020["reference"].as_str(), t2020["total_eur"].as_str()), (Some("T2020-0001"), Some("174.24")));
     assert_eq!((t2020["contest_until"].as_str(), t2020["payment_due"].as_str()), (Some("2020-09-23"), Some("2020-10-15")));
     assert_eq!(t2020["lines"].as_array().unwrap().len(), 2);

@@ -17,10 +17,12 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/convention", &[]),
     ("GET", "/{slug}/convention/2019-2021/convention.html", &[]),
     ("GET", "/{slug}/convention/2019-2021/deliberation.html", &[]),
+    ("GET", "/{slug}/convention/2019-2021/convention.pdf", &[]),
+    ("GET", "/{slug}/convention/2019-2021/deliberation.pdf", &[]),
     ("GET", "/{slug}/titres/T2020-0001/facture.xml", &[]),
     ("GET", "/{slug}/facturation", &[]),
     ("POST", "/{slug}/facturation/emission", &[("annee", "2022"), ("date", "2022-09-15")]),
-    ("POST", "/{slug}/facturation/paiement", &[("membre", "juvignac"), ("annee", "2020"), ("date", "2020-10-01")]),
+    ("POST", "/{slug}/facturation/paiement", &[("titre", "T2020-0001"), ("annee", "2020"), ("date", "2020-10-01")]),
     ("GET", "/{slug}/facturation/2020/pes.xml", &[]),
     ("GET", "/{slug}/convention/demandes", &[]),
     ("POST", "/{slug}/convention/demandes", &[("kind", "add"), ("application", "marches-publics")]),
@@ -33,6 +35,7 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
         &[("membre", "juvignac"), ("objet", "x"), ("accord", "y"), ("date", "2020-03-02"), ("jours_technicien", "1")],
     ),
     ("POST", "/{slug}/interventions/1/service-fait", &[("date", "2020-06-30")]),
+    ("POST", "/{slug}/interventions/1/titre", &[("date", "2021-10-30")]),
     ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
 ];
 

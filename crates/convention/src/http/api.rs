@@ -123,8 +123,15 @@ async fn member_conventions(
 
 #[derive(Serialize, ToSchema)]
 struct RevenueOrderLineView {
-    application: String,
+    /// Application code (flat fee) or profile code of annexe 3 (intervention).
+    code: String,
     label: String,
+    /// `1` (year) or a number of days (`1.5`).
+    quantity: String,
+    /// UN/ECE recommendation 20: `ANN` (year) or `DAY`.
+    unit: String,
+    unit_price_eur: String,
+    /// Excluding tax.
     amount_eur: String,
 }
 
@@ -147,6 +154,13 @@ struct RevenueOrderView {
     /// Payment due (30 days after notification, article 5).
     payment_due: String,
     paid_on: Option<String>,
+    /// The invoiced intervention (article 3); absent for the yearly flat fee.
+    intervention_id: Option<i64>,
+    excluding_tax_eur: String,
+    /// VAT rate in percent, absent for the flat fee (outside the scope of VAT).
+    vat_rate_pct: Option<String>,
+    vat_eur: String,
+    /// Amount due, VAT included.
     total_eur: String,
     lines: Vec<RevenueOrderLineView>,
     late_payment: Option<LatePaymentView>,
@@ -172,13 +186,20 @@ async fn member_revenue_orders(
                 contest_until: o.contest_deadline().to_string(),
                 payment_due: o.payment_due().to_string(),
                 paid_on: o.paid_on.map(|d| d.to_string()),
+                intervention_id: o.intervention.as_ref().map(|i| i.id),
+                excluding_tax_eur: o.excluding_tax().to_plain(),
+                vat_rate_pct: o.vat.map(|v| v.rate.to_plain()),
+                vat_eur: o.vat.map_or(kernel::Cents(0), |v| v.amount).to_plain(),
                 total_eur: o.total.to_plain(),
                 lines: o
                     .lines
                     .iter()
                     .map(|l| RevenueOrderLineView {
-                        application: l.application_code.clone(),
+                        code: l.code.clone(),
                         label: l.label.clone(),
+                        quantity: l.quantity.decimal(),
+                        unit: l.quantity.unit_code().into(),
+                        unit_price_eur: l.unit_price.to_plain(),
                         amount_eur: l.amount.to_plain(),
                     })
                     .collect(),

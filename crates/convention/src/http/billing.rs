@@ -28,11 +28,6 @@ fn issuer_only(access: &OrgAccess) -> Result<(), HtmlError> {
     if access.organisation.kind == OrganisationKind::Metropole { Ok(()) } else { Err(HtmlError::not_found()) }
 }
 
-struct TitreRow {
-    order: RevenueOrder,
-    slug: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "billing.html")]
 struct DeskPage {
@@ -40,7 +35,7 @@ struct DeskPage {
     slug: String,
     year: i64,
     years: Vec<i64>,
-    titres: Vec<TitreRow>,
+    titres: Vec<RevenueOrder>,
     total: Cents,
     message: Option<String>,
     error: Option<String>,
@@ -70,16 +65,8 @@ async fn desk_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<DeskPage, HtmlError> {
-    let organisations = identity::service::organisations(&state.db).await?;
-    let orders = invoicing::of_issuer(&state.db, access.scope, year).await?;
-    let total = orders.iter().map(|o| o.total).sum();
-    let titres = orders
-        .into_iter()
-        .map(|order| {
-            let slug = organisations.iter().find(|o| o.id == order.debtor_id).map(|o| o.slug.clone()).unwrap_or_default();
-            TitreRow { order, slug }
-        })
-        .collect();
+    let titres = invoicing::of_issuer(&state.db, access.scope, year).await?;
+    let total = titres.iter().map(|o| o.total).sum();
     let years = service::periods(&state.db).await?.iter().flat_map(|p| p.first_year..=p.last_year()).collect();
     let slug = access.organisation.slug.clone();
     Ok(DeskPage {
@@ -156,7 +143,7 @@ async fn issue(State(state): State<AppState>, OrgMember(access): OrgMember, Form
 #[derive(Deserialize)]
 struct PaymentForm {
     #[serde(default)]
-    membre: String,
+    titre: String,
     #[serde(default)]
     annee: String,
     #[serde(default)]
@@ -171,14 +158,11 @@ async fn payment(
     issuer_only(&access)?;
     access.require_agent()?;
     let year = form.annee.trim().parse::<i64>().unwrap_or_else(|_| current_year());
-    let Some(debtor) = identity::service::organisation_by_slug(&state.db, form.membre.trim()).await? else {
-        return refused(&state, &access, year, ConventionError::NotFound(format!("aucun membre « {} »", form.membre))).await;
-    };
     let paid_on = match invoicing::parse_date(&form.date) {
         Ok(date) => date,
         Err(e) => return refused(&state, &access, year, e).await,
     };
-    match invoicing::record_payment(&state.db, access.actor(), &debtor, year, paid_on).await {
+    match invoicing::record_payment(&state.db, access.actor(), access.scope, form.titre.trim(), paid_on).await {
         Ok(order) => {
             let message = match order.late_payment() {
                 Some(late) => format!(

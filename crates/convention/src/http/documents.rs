@@ -1,5 +1,6 @@
 //! A member's convention and the draft deliberation approving it, as print-ready HTML documents built
-//! from the same [`documents::DocumentView`].
+//! from the same [`documents::DocumentView`], and as PDF printed from that very HTML (so the PDF cannot
+//! say something the page does not).
 
 use crate::annex::MemberKind;
 use crate::documents::{self, DocumentView, Population};
@@ -7,7 +8,8 @@ use crate::model::Period;
 use crate::service;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use identity::Organisation;
 use identity::access::{OrgAccess, OrgMember};
@@ -19,6 +21,43 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{slug}/convention/{period}/convention.html", get(convention_document))
         .route("/{slug}/convention/{period}/deliberation.html", get(deliberation_document))
+        .route("/{slug}/convention/{period}/convention.pdf", get(convention_pdf))
+        .route("/{slug}/convention/{period}/deliberation.pdf", get(deliberation_pdf))
+}
+
+/// The convention as PDF.
+async fn convention_pdf(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((slug, period)): Path<(String, String)>,
+) -> Result<Response, HtmlError> {
+    let view = view(&state.db, &access, &period).await?;
+    let html = documents::render_convention(&view).map_err(|e| HtmlError::internal(&e))?;
+    pdf(html, format!("convention_{slug}_{period}.pdf")).await
+}
+
+/// The draft deliberation as PDF.
+async fn deliberation_pdf(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((slug, period)): Path<(String, String)>,
+) -> Result<Response, HtmlError> {
+    let view = view(&state.db, &access, &period).await?;
+    let html = documents::render_deliberation(&view).map_err(|e| HtmlError::internal(&e))?;
+    pdf(html, format!("deliberation_{slug}_{period}.pdf")).await
+}
+
+/// Prints a document's HTML to PDF on the blocking pool (typst layout is CPU work).
+async fn pdf(html: String, file_name: String) -> Result<Response, HtmlError> {
+    let pdf = tokio::task::spawn_blocking(move || docgen::html_pdf(&html))
+        .await
+        .map_err(|e| HtmlError::internal(&e))?
+        .map_err(|e| HtmlError::internal(&e))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file_name}\""))],
+        pdf,
+    )
+        .into_response())
 }
 
 /// The convention of the organisation of the URL for a period: articles 1 to 11 and annexes 1 to 4.

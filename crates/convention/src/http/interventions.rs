@@ -16,7 +16,10 @@ use std::collections::HashMap;
 use web::{AppState, HtmlError, PageMeta};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/{slug}/interventions", get(register).post(record)).route("/{slug}/interventions/{id}/service-fait", post(done))
+    Router::new()
+        .route("/{slug}/interventions", get(register).post(record))
+        .route("/{slug}/interventions/{id}/service-fait", post(done))
+        .route("/{slug}/interventions/{id}/titre", post(invoice))
 }
 
 #[derive(Template, WebTemplate)]
@@ -27,6 +30,7 @@ struct RegisterPage {
     interventions: Vec<Intervention>,
     members: Vec<(String, String)>,
     rate_card: Vec<DayRate>,
+    message: Option<String>,
     error: Option<String>,
     today: String,
     to_invoice: Cents,
@@ -38,12 +42,12 @@ impl RegisterPage {
     }
 }
 
-async fn page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Result<RegisterPage, HtmlError> {
+async fn page(state: &AppState, access: &OrgAccess, message: Option<String>, error: Option<String>) -> Result<RegisterPage, HtmlError> {
     if access.organisation.kind != OrganisationKind::Metropole {
         return Err(HtmlError::not_found());
     }
     let interventions = interventions::of_issuer(&state.db, access.scope).await?;
-    let to_invoice = interventions.iter().filter(|i| i.done_on.is_some()).map(Intervention::including_tax).sum();
+    let to_invoice = interventions.iter().filter(|i| i.done_on.is_some() && i.invoiced_by.is_none()).map(Intervention::including_tax).sum();
     let members = identity::service::organisations(&state.db)
         .await?
         .into_iter()
@@ -68,21 +72,31 @@ async fn page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Re
         interventions,
         members,
         rate_card,
+        message,
         error,
         today: store::clock::today_paris().to_string(),
         to_invoice,
     })
 }
 
-async fn register(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<RegisterPage, HtmlError> {
-    page(&state, &access, None).await
+#[derive(serde::Deserialize, Default)]
+struct RegisterQuery {
+    fait: Option<String>,
+}
+
+async fn register(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    axum::extract::Query(q): axum::extract::Query<RegisterQuery>,
+) -> Result<RegisterPage, HtmlError> {
+    page(&state, &access, q.fait, None).await
 }
 
 async fn refused(state: &AppState, access: &OrgAccess, error: ConventionError) -> Result<Response, HtmlError> {
     match error {
         ConventionError::Store(e) => Err(HtmlError::internal(&e)),
         ConventionError::NotFound(_) => Err(HtmlError::not_found()),
-        other => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, access, Some(other.to_string())).await?).into_response()),
+        other => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, access, None, Some(other.to_string())).await?).into_response()),
     }
 }
 
@@ -92,7 +106,7 @@ async fn record(
     OrgMember(access): OrgMember,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    page(&state, &access, None).await?;
+    page(&state, &access, None, None).await?;
     access.require_agent()?;
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     let Some(member) = identity::service::organisation_by_slug(&state.db, field("membre")).await? else {
@@ -117,7 +131,7 @@ async fn done(
     Path((_, id)): Path<(String, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    page(&state, &access, None).await?;
+    page(&state, &access, None, None).await?;
     access.require_agent()?;
     let done_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
         Ok(date) => date,
@@ -125,6 +139,29 @@ async fn done(
     };
     match interventions::mark_done(&state.db, access.actor(), access.scope, id, done_on).await {
         Ok(_) => Ok(Redirect::to(&format!("/{}/interventions", access.organisation.slug)).into_response()),
+        Err(e) => refused(&state, &access, e).await,
+    }
+}
+
+/// Issues the titre of an intervention whose service is done: the form gives its date (`date`).
+async fn invoice(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, HtmlError> {
+    page(&state, &access, None, None).await?;
+    access.require_agent()?;
+    let issued_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
+        Ok(date) => date,
+        Err(e) => return refused(&state, &access, e).await,
+    };
+    match invoicing::invoice_intervention(&state.db, access.actor(), access.scope, id, issued_on).await {
+        Ok(order) => {
+            let message = format!("Titre {} émis pour {} : {} TTC.", order.reference(), order.debtor_name, order.total);
+            Ok(Redirect::to(&format!("/{}/interventions?fait={}", access.organisation.slug, web::urls::encode_component(&message)))
+                .into_response())
+        }
         Err(e) => refused(&state, &access, e).await,
     }
 }
