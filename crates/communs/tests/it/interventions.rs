@@ -48,7 +48,7 @@ async fn an_agreed_intervention_is_priced_on_annexe_3_with_vat() {
     assert!(before_service.body.contains("ne peut précéder le service fait"));
     let invoiced = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-10-02")]).await;
     assert_eq!(invoiced.status, StatusCode::SEE_OTHER, "{}", invoiced.body);
-    let register = dsi.get(&invoiced.location()).await;
+    let register = dsi.get(invoiced.location()).await;
     assert!(register.body.contains("Titre T2020-0003 émis pour Juvignac : 840,00\u{a0}€ TTC."), "{}", register.body);
     assert!(register.body.contains("service fait restant à facturer : 0,00\u{a0}€ TTC"));
     let again = dsi.post_form(&format!("{REGISTER}/{id}/titre"), &[("date", "2020-10-03")]).await;
