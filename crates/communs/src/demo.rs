@@ -118,6 +118,24 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
         convention::invoicing::issue_year(db, Actor::cli(), i64::from(year), issued_on).await?;
     }
     demo_intervention(db).await?;
+    demo_signatures(db).await?;
+    Ok(())
+}
+
+/// Juvignac's 2019-2021 convention signed by its mayor and the Métropole's president (named in seed
+/// 004; the signing days are illustrative). The CCAS of Baillargues' stays unsigned, as a register shows it.
+async fn demo_signatures(db: &Db) -> Result<(), DemoError> {
+    use convention::signatures::{SignatureInput, sign};
+    let juvignac = service::organisation_by_slug(db, "juvignac").await?.ok_or_else(|| IdentityError::NotFound("juvignac".into()))?;
+    let scope = OrgScope::granted(juvignac.id);
+    let conventions = convention::service::member_conventions(db, scope, &juvignac).await?;
+    let Some(convention) = conventions.iter().find(|c| c.period.code == "2019-2021") else { return Ok(()) };
+    for (party, name, title, date) in
+        [("member", "Jean-Luc Savy", "Le Maire", "2019-07-10"), ("metropole", "Philippe Saurel", "Le Président", "2019-07-24")]
+    {
+        let input = SignatureInput { partie: party.into(), signataire: name.into(), qualite: title.into(), date: date.into() };
+        sign(db, Actor::cli(), scope, convention.convention.id, &input).await?;
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use crate::annex::MemberKind;
 use crate::model::{Period, PeriodApplication};
 use crate::rules::{self, Share};
 use crate::service::MemberConvention;
+use crate::signatures::Party;
 use identity::Organisation;
 use kernel::{Cents, OrganisationKind, Percent};
 
@@ -262,6 +263,14 @@ pub struct DocumentView {
     pub recovery_compensation: Cents,
     /// Points added to the ECB rate for late-payment interest (article 5): `8`.
     pub late_interest_margin: String,
+    /// The member's signatory, once recorded: (name, title, `15/07/2019`).
+    pub member_signature: Option<(String, String, String)>,
+    /// The Métropole's signatory, once recorded.
+    pub metropole_signature: Option<(String, String, String)>,
+    /// `15 juillet 2019`, the later signature, once both parties signed.
+    pub signed_on: Option<String>,
+    /// The avenants: (number, object, `02/11/2020`).
+    pub amendments: Vec<(i64, String, String)>,
 }
 
 impl DocumentView {
@@ -371,8 +380,16 @@ pub fn view(
         recovery_compensation: rules::invoicing::RECOVERY_COMPENSATION,
         late_interest_margin: Percent::from_millionths(rules::invoicing::LATE_INTEREST_MARGIN_MILLIONTHS)
             .map_or_else(|| "8".to_string(), |p| p.to_plain().replace('.', ",")),
+        member_signature: signatory(member, Party::Member),
+        metropole_signature: signatory(member, Party::Metropole),
+        signed_on: member.signed_on().map(kernel::calendar::format_long_fr),
+        amendments: member.amendments.iter().map(|a| (a.number, a.object.clone(), kernel::calendar::format_fr(a.signed_on))).collect(),
         period: period.clone(),
     }
+}
+
+fn signatory(member: &MemberConvention, party: Party) -> Option<(String, String, String)> {
+    member.signature(party).map(|s| (s.name.clone(), s.title.clone(), kernel::calendar::format_fr(s.signed_on)))
 }
 
 #[derive(askama::Template)]
@@ -523,7 +540,7 @@ mod tests {
             deliberation_reference: "19.07.01.05".into(),
             deliberation_date: "2019-07-01".into(),
         };
-        (MemberConvention { period, convention, charges }, offers)
+        (MemberConvention { period, convention, charges, signatures: Vec::new(), amendments: Vec::new() }, offers)
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod pes;
 pub mod printing;
 pub mod rules;
 pub mod service;
+pub mod signatures;
 mod store;
 
 pub use error::ConventionError;

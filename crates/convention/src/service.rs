@@ -71,9 +71,23 @@ pub struct MemberConvention {
     pub period: Period,
     pub convention: Convention,
     pub charges: Vec<Charge>,
+    pub signatures: Vec<crate::signatures::Signature>,
+    /// Avenants, by number.
+    pub amendments: Vec<crate::signatures::Amendment>,
 }
 
 impl MemberConvention {
+    /// The signature of a party, once recorded.
+    pub fn signature(&self, party: crate::signatures::Party) -> Option<&crate::signatures::Signature> {
+        self.signatures.iter().find(|s| s.party == party)
+    }
+
+    /// The day the convention was signed by both parties: the later signature.
+    pub fn signed_on(&self) -> Option<time::Date> {
+        use crate::signatures::Party;
+        Some(self.signature(Party::Member)?.signed_on.max(self.signature(Party::Metropole)?.signed_on))
+    }
+
     /// The yearly amount of the titre de recette: sum of the charged applications after participation.
     pub fn annual_total(&self) -> Cents {
         self.charges.iter().filter_map(|c| c.share.map(|s| s.cost_annual_after_participation)).sum()
@@ -85,6 +99,7 @@ impl MemberConvention {
 pub async fn member_conventions(db: &Db, scope: OrgScope, organisation: &Organisation) -> Result<Vec<MemberConvention>, ConventionError> {
     let conventions = sql::conventions(db, scope).await?;
     let subscriptions = sql::subscriptions(db, scope).await?;
+    let register = crate::signatures::Register::of_member(db, scope).await?;
     let mut result = Vec::with_capacity(conventions.len());
     for convention in conventions {
         let period = period(db, &convention.period_code).await?;
@@ -109,7 +124,8 @@ pub async fn member_conventions(db: &Db, scope: OrgScope, organisation: &Organis
                 Some(Charge { application: offer, subscription: s.clone(), share })
             })
             .collect();
-        result.push(MemberConvention { period, convention, charges });
+        let (signatures, amendments) = (register.signatures(convention.id), register.amendments(convention.id));
+        result.push(MemberConvention { period, convention, charges, signatures, amendments });
     }
     Ok(result)
 }

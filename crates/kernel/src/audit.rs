@@ -21,10 +21,12 @@ pub enum AuditAction {
     ConventionRequestAnswered,
     InterventionRecorded,
     InterventionDone,
+    ConventionSigned,
+    ConventionAmended,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 17] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -40,6 +42,8 @@ impl AuditAction {
         Self::ConventionRequestAnswered,
         Self::InterventionRecorded,
         Self::InterventionDone,
+        Self::ConventionSigned,
+        Self::ConventionAmended,
     ];
 
     pub fn code(self) -> &'static str {
@@ -59,6 +63,8 @@ impl AuditAction {
             Self::ConventionRequestAnswered => "convention_request_answered",
             Self::InterventionRecorded => "intervention_recorded",
             Self::InterventionDone => "intervention_done",
+            Self::ConventionSigned => "convention_signed",
+            Self::ConventionAmended => "convention_amended",
         }
     }
 
@@ -79,6 +85,8 @@ impl AuditAction {
             Self::ConventionRequestAnswered => "Réponse à une demande de modification",
             Self::InterventionRecorded => "Intervention commandée",
             Self::InterventionDone => "Service fait d'une intervention",
+            Self::ConventionSigned => "Signature de convention enregistrée",
+            Self::ConventionAmended => "Avenant de convention enregistré",
         }
     }
 

@@ -71,10 +71,32 @@ pub fn format_fr(date: Date) -> String {
     format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
 }
 
+/// `1er juillet 2019`, `15 septembre 2020`: the date in words, as deeds write "Fait à …, le …".
+pub fn format_long_fr(date: Date) -> String {
+    const MONTHS: [&str; 12] =
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+    let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
+    format!("{day} {} {}", MONTHS[usize::from(u8::from(date.month())) - 1], date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn long_french_dates_table() {
+        let cases = [
+            (date!(2019 - 07 - 01), "1er juillet 2019"),
+            (date!(2020 - 09 - 15), "15 septembre 2020"),
+            (date!(2021 - 12 - 14), "14 décembre 2021"),
+            (date!(2024 - 02 - 29), "29 février 2024"),
+            (date!(2020 - 08 - 02), "2 août 2020"),
+        ];
+        for (day, text) in cases {
+            assert_eq!(format_long_fr(day), text);
+        }
+    }
 
     #[test]
     fn easter_table() {

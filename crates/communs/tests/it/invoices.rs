@@ -141,7 +141,10 @@ async fn the_api_gives_a_member_its_titres_and_nobody_else() {
     );
     assert_eq!((intervention["vat_rate_pct"].as_str(), intervention["total_eur"].as_str()), (Some("20"), Some("1200.00")));
     let days = &intervention["lines"][1];
-    assert_eq!((days["quantity"].as_str(), days["unit"].as_str(), days["unit_price_eur"].as_str()), (Some("2"), Some("DAY"), Some("300.00")));
+    assert_eq!(
+        (days["quantity"].as_str(), days["unit"].as_str(), days["unit_price_eur"].as_str()),
+        (Some("2"), Some("DAY"), Some("300.00"))
+    );
     let t2020 = titres.iter().find(|t| t["year"] == 2020).unwrap();
     assert!(t2020["intervention_id"].is_null() && t2020["vat_rate_pct"].is_null() && t2020["vat_eur"] == "0.00");
     assert_eq!((t2020["reference"].as_str(), t2020["total_eur"].as_str()), (Some("T2020-0001"), Some("174.24")));

@@ -36,6 +36,14 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ),
     ("POST", "/{slug}/interventions/1/service-fait", &[("date", "2020-06-30")]),
     ("POST", "/{slug}/interventions/1/titre", &[("date", "2021-10-30")]),
+    ("GET", "/{slug}/registre-conventions", &[]),
+    ("GET", "/{slug}/registre-conventions/juvignac", &[]),
+    (
+        "POST",
+        "/{slug}/registre-conventions/juvignac/2019-2021/signature",
+        &[("partie", "member"), ("signataire", "X"), ("qualite", "Y"), ("date", "2019-07-12")],
+    ),
+    ("POST", "/{slug}/registre-conventions/juvignac/2019-2021/avenant", &[("objet", "x"), ("date", "2020-01-02")]),
     ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
 ];
 

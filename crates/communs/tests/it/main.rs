@@ -14,6 +14,7 @@ mod isolation;
 mod members;
 mod ops;
 mod organisations;
+mod register;
 mod requests;
 mod serve;
 mod support;

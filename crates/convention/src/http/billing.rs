@@ -226,7 +226,8 @@ impl web::home::HomeSection for BillingSection {
                 "<section aria-labelledby=\"facturation\"><h2 id=\"facturation\">Facturation des services mutualisés</h2>\
                  <ul><li><a href=\"/{organisation_slug}/facturation\">Titres de recette des membres, paiements et flux PES V2</a></li>\
                  <li><a href=\"/{organisation_slug}/interventions\">Interventions commandées par les membres</a></li>\
-                 <li><a href=\"/{organisation_slug}/demandes-convention\">Demandes de modification des conventions</a></li></ul></section>"
+                 <li><a href=\"/{organisation_slug}/demandes-convention\">Demandes de modification des conventions</a></li>\
+                 <li><a href=\"/{organisation_slug}/registre-conventions\">Registre des conventions : signatures et avenants</a></li></ul></section>"
             ))
         })
     }

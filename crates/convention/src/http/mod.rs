@@ -7,6 +7,7 @@ mod documents;
 mod interventions;
 mod pages;
 mod printed;
+mod register;
 mod requests;
 
 pub use api::{ApiDoc, routes as api_routes};
@@ -22,4 +23,5 @@ pub fn page_routes() -> axum::Router<web::AppState> {
         .merge(printed::routes())
         .merge(documents::routes())
         .merge(interventions::routes())
+        .merge(register::routes())
 }
