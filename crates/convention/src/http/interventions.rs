@@ -16,10 +16,7 @@ use std::collections::HashMap;
 use web::{AppState, HtmlError, PageMeta};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/{slug}/interventions", get(register).post(record))
-        .route("/{slug}/interventions/{id}/service-fait", post(done))
-        .route("/{slug}/interventions/{id}/titre", post(invoice))
+    Router::new().route("/{slug}/interventions", get(register).post(record)).route("/{slug}/interventions/{id}/{action}", post(act))
 }
 
 #[derive(Template, WebTemplate)]
@@ -92,12 +89,24 @@ async fn register(
     page(&state, &access, q.fait, None).await
 }
 
-async fn refused(state: &AppState, access: &OrgAccess, error: ConventionError) -> Result<Response, HtmlError> {
-    match error {
-        ConventionError::Store(e) => Err(HtmlError::internal(&e)),
-        ConventionError::NotFound(_) => Err(HtmlError::not_found()),
-        other => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, access, None, Some(other.to_string())).await?).into_response()),
+/// The outcome of an action: the register again, with `message` when there is one; or, when refused, the
+/// register with the reason and nothing changed.
+async fn outcome(state: &AppState, access: &OrgAccess, result: Result<Option<String>, ConventionError>) -> Result<Response, HtmlError> {
+    let slug = &access.organisation.slug;
+    match result {
+        Ok(None) => Ok(Redirect::to(&format!("/{slug}/interventions")).into_response()),
+        Ok(Some(message)) => {
+            Ok(Redirect::to(&format!("/{slug}/interventions?fait={}", web::urls::encode_component(&message))).into_response())
+        }
+        Err(ConventionError::Store(e)) => Err(HtmlError::internal(&e)),
+        Err(ConventionError::NotFound(_)) => Err(HtmlError::not_found()),
+        Err(other) => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, access, None, Some(other.to_string())).await?).into_response()),
     }
+}
+
+/// The date of a form's `date` field.
+fn form_date(form: &HashMap<String, String>) -> Result<time::Date, ConventionError> {
+    invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or(""))
 }
 
 /// The form: `membre`, `objet`, `accord`, `date`, and `jours_{profile}` for each profile of the rate card.
@@ -109,59 +118,40 @@ async fn record(
     page(&state, &access, None, None).await?;
     access.require_agent()?;
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
-    let Some(member) = identity::service::organisation_by_slug(&state.db, field("membre")).await? else {
-        return refused(&state, &access, ConventionError::Invalid { field: "membre", message: "choisissez le membre".into() }).await;
-    };
-    let agreed_on = match invoicing::parse_date(field("date")) {
-        Ok(date) => date,
-        Err(e) => return refused(&state, &access, e).await,
-    };
-    let mut lines: Vec<(String, String)> =
-        form.iter().filter_map(|(name, days)| Some((name.strip_prefix("jours_")?.to_string(), days.clone()))).collect();
-    lines.sort();
-    match interventions::record(&state.db, access.actor(), &member, field("objet"), field("accord"), agreed_on, &lines).await {
-        Ok(_) => Ok(Redirect::to(&format!("/{}/interventions", access.organisation.slug)).into_response()),
-        Err(e) => refused(&state, &access, e).await,
+    let member = identity::service::organisation_by_slug(&state.db, field("membre")).await?;
+    let result = async {
+        let member = member.ok_or_else(|| ConventionError::Invalid { field: "membre", message: "choisissez le membre".into() })?;
+        let mut lines: Vec<(String, String)> =
+            form.iter().filter_map(|(name, days)| Some((name.strip_prefix("jours_")?.to_string(), days.clone()))).collect();
+        lines.sort();
+        interventions::record(&state.db, access.actor(), &member, field("objet"), field("accord"), form_date(&form)?, &lines).await?;
+        Ok(None)
     }
+    .await;
+    outcome(&state, &access, result).await
 }
 
-async fn done(
+/// An action on a recorded intervention, with the date of the form's `date` field: `service-fait`
+/// records the service as done; `titre` issues its titre, once the service is done.
+async fn act(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,
-    Path((_, id)): Path<(String, i64)>,
+    Path((_, id, action)): Path<(String, i64, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
     page(&state, &access, None, None).await?;
     access.require_agent()?;
-    let done_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
-        Ok(date) => date,
-        Err(e) => return refused(&state, &access, e).await,
-    };
-    match interventions::mark_done(&state.db, access.actor(), access.scope, id, done_on).await {
-        Ok(_) => Ok(Redirect::to(&format!("/{}/interventions", access.organisation.slug)).into_response()),
-        Err(e) => refused(&state, &access, e).await,
-    }
-}
-
-/// Issues the titre of an intervention whose service is done: the form gives its date (`date`).
-async fn invoice(
-    State(state): State<AppState>,
-    OrgMember(access): OrgMember,
-    Path((_, id)): Path<(String, i64)>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, HtmlError> {
-    page(&state, &access, None, None).await?;
-    access.require_agent()?;
-    let issued_on = match invoicing::parse_date(form.get("date").map(String::as_str).unwrap_or("")) {
-        Ok(date) => date,
-        Err(e) => return refused(&state, &access, e).await,
-    };
-    match invoicing::invoice_intervention(&state.db, access.actor(), access.scope, id, issued_on).await {
-        Ok(order) => {
-            let message = format!("Titre {} émis pour {} : {} TTC.", order.reference(), order.debtor_name, order.total);
-            Ok(Redirect::to(&format!("/{}/interventions?fait={}", access.organisation.slug, web::urls::encode_component(&message)))
-                .into_response())
+    let result = async {
+        let date = form_date(&form)?;
+        match action.as_str() {
+            "service-fait" => interventions::mark_done(&state.db, access.actor(), access.scope, id, date).await.map(|_| None),
+            "titre" => {
+                let order = invoicing::invoice_intervention(&state.db, access.actor(), access.scope, id, date).await?;
+                Ok(Some(format!("Titre {} émis pour {} : {} TTC.", order.reference(), order.debtor_name, order.total)))
+            }
+            _ => Err(ConventionError::NotFound(action.clone())),
         }
-        Err(e) => refused(&state, &access, e).await,
     }
+    .await;
+    outcome(&state, &access, result).await
 }
