@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::http::api_routes())
         .merge(convention::http::page_routes())
         .merge(convention::http::api_routes())
+        .merge(assembly::http::page_routes())
+        .merge(assembly::http::api_routes())
         .merge(crate::admin::routes())
         .merge(web::ops::routes())
         .merge(web::assets::routes())
@@ -51,10 +53,11 @@ fn security_header(name: &'static str, value: &'static str) -> SetResponseHeader
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = identity::http::ApiDoc::openapi();
     doc.merge(convention::http::ApiDoc::openapi());
+    doc.merge(assembly::http::ApiDoc::openapi());
     doc.info.title = "communs".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(
-        "API des services numériques mutualisés : organisations, comptes et rôles, conventions et tarification. Erreurs au format application/problem+json (RFC 9457)."
+        "API des services numériques mutualisés : organisations, comptes et rôles, conventions et tarification, séances et délibérations. Erreurs au format application/problem+json (RFC 9457)."
             .into(),
     );
     doc

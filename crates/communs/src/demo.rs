@@ -21,6 +21,15 @@ pub const CONVENTIONS: &[(&str, &str, &str, &str, &[&str])] = &[
     ("ccas-baillargues", "2019-2021", "DLP2019-28", "2019-07-05", &["e-administration", "marches-publics"]),
 ];
 
+/// Past sittings reproduced from their register extracts (seeds 000, 001, 003 and 004), in date order
+/// per organisation.
+pub const SITTINGS: [&str; 4] = [
+    include_str!("../../../data/sittings/juvignac_2019-07-01.toml"),
+    include_str!("../../../data/sittings/montpellier-mediterranee-metropole_2020-12-17.toml"),
+    include_str!("../../../data/sittings/montpellier-mediterranee-metropole_2021-03-29.toml"),
+    include_str!("../../../data/sittings/montpellier-mediterranee-metropole_2021-12-14.toml"),
+];
+
 /// Years of the 2019-2021 convention whose titres de recette the demo has issued, each on 15 September.
 pub const DEMO_INVOICED_YEARS: std::ops::RangeInclusive<i32> = 2019..=2021;
 
@@ -91,6 +100,8 @@ pub enum DemoError {
     Account(#[from] IdentityError),
     #[error("convention de démonstration : {0}")]
     Convention(#[from] convention::ConventionError),
+    #[error("séance de démonstration : {0}")]
+    Sitting(#[from] assembly::AssemblyError),
 }
 
 /// Loads the demo data set into an empty database.
@@ -119,6 +130,9 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
     }
     demo_intervention(db).await?;
     demo_signatures(db).await?;
+    for sitting in SITTINGS {
+        assembly::import::past_sitting(db, Actor::cli(), sitting).await?;
+    }
     Ok(())
 }
 

@@ -80,6 +80,8 @@ enum AdminCommand {
     ImportOrganisations { file: PathBuf },
     /// Import the catalogue of applications and convention periods (TOML, as data/convention.toml).
     ImportCatalogue { file: PathBuf },
+    /// Import past sittings from their register extracts (TOML, as data/sittings/*.toml), in date order.
+    ImportSittings { files: Vec<PathBuf> },
 }
 
 fn main() -> ExitCode {
@@ -193,6 +195,16 @@ async fn admin(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("{} refusé, rien n'a été importé", file.display()))?;
             println!("{applications} applications et {periods} périodes importées.");
+            Ok(())
+        }
+        AdminCommand::ImportSittings { files } => {
+            for file in files {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("lecture de {}", file.display()))?;
+                assembly::import::past_sitting(&db, Actor::cli(), &text)
+                    .await
+                    .with_context(|| format!("{} refusé, rien n'a été importé de cette séance", file.display()))?;
+                println!("{} : séance importée.", file.display());
+            }
             Ok(())
         }
     }

@@ -45,7 +45,11 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
         blobs,
         metrics: Arc::default(),
         settings: Arc::new(WebSettings { secret, secure_cookies: config.secure_cookies, trust_proxy: config.trust_proxy }),
-        home_sections: Arc::new(vec![Arc::new(convention::http::SubscriptionsSection), Arc::new(convention::http::BillingSection)]),
+        home_sections: Arc::new(vec![
+            Arc::new(convention::http::SubscriptionsSection),
+            Arc::new(convention::http::BillingSection),
+            Arc::new(assembly::http::SittingsSection),
+        ]),
     })
 }
 

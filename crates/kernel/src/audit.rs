@@ -23,10 +23,11 @@ pub enum AuditAction {
     InterventionDone,
     ConventionSigned,
     ConventionAmended,
+    SittingImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -44,6 +45,7 @@ impl AuditAction {
         Self::InterventionDone,
         Self::ConventionSigned,
         Self::ConventionAmended,
+        Self::SittingImported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -65,6 +67,7 @@ impl AuditAction {
             Self::InterventionDone => "intervention_done",
             Self::ConventionSigned => "convention_signed",
             Self::ConventionAmended => "convention_amended",
+            Self::SittingImported => "sitting_imported",
         }
     }
 
@@ -87,6 +90,7 @@ impl AuditAction {
             Self::InterventionDone => "Service fait d'une intervention",
             Self::ConventionSigned => "Signature de convention enregistrée",
             Self::ConventionAmended => "Avenant de convention enregistré",
+            Self::SittingImported => "Séance passée importée du registre",
         }
     }
 

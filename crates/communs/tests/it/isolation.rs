@@ -45,6 +45,10 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ),
     ("POST", "/{slug}/registre-conventions/juvignac/2019-2021/avenant", &[("objet", "x"), ("date", "2020-01-02")]),
     ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
+    ("GET", "/{slug}/seances", &[]),
+    ("GET", "/{slug}/seances/1", &[]),
+    ("GET", "/{slug}/deliberations/M2021-641/extrait.html", &[]),
+    ("GET", "/{slug}/deliberations/19.07.01.05/extrait.pdf", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.

@@ -2,6 +2,7 @@
 //! `COMMUNS_TEST_DATABASE_URL` (each test gets a fresh database).
 
 mod admin;
+mod assembly;
 mod auth;
 mod billing;
 mod cli;

@@ -1,0 +1,203 @@
+//! The *extrait du registre des délibérations* of a deliberation, with the structure of seeds 000, 001
+//! and 003: organisation, number, sitting and its mode, members in office, present, represented and
+//! excused or absent members, title, rapporteur, text, decision, vote tally, "Fait à … le …", signatory,
+//! publication and, once transmitted, the ACTES identifier and the prefecture's reception date. One HTML
+//! document, printed to PDF as it is.
+
+use crate::model::{Attendance, Item, Mode, Presence};
+use crate::rules::convocation::BodyKind;
+use crate::rules::votes::{Ballot, Outcome, decision_sentence};
+use crate::service::SittingRecord;
+use kernel::calendar::{format_fr, format_long_fr};
+
+/// A block of running text: a paragraph, or a list written as `- ` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+/// Splits a text as typed (paragraphs separated by blank lines, `- ` lines forming lists) into blocks.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for chunk in text.split("\n\n") {
+        let (mut paragraph, mut list): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
+        for line in chunk.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match line.strip_prefix("- ") {
+                Some(entry) => {
+                    if !paragraph.is_empty() {
+                        blocks.push(Block::Paragraph(paragraph.join(" ")));
+                        paragraph.clear();
+                    }
+                    list.push(entry.trim().to_string());
+                }
+                None => {
+                    if !list.is_empty() {
+                        blocks.push(Block::List(std::mem::take(&mut list)));
+                    }
+                    paragraph.push(line);
+                }
+            }
+        }
+        if !paragraph.is_empty() {
+            blocks.push(Block::Paragraph(paragraph.join(" ")));
+        }
+        if !list.is_empty() {
+            blocks.push(Block::List(list));
+        }
+    }
+    blocks
+}
+
+/// Everything the extract prints, in words.
+pub struct Extract {
+    pub organisation: String,
+    pub number: String,
+    /// « Séance ordinaire du mardi 14 décembre 2021 ».
+    pub sitting_heading: String,
+    pub opening: String,
+    pub theme: Option<String>,
+    pub members_in_office: usize,
+    pub present: Vec<String>,
+    /// « Tasnime AKBARALY », or « M. ROQUES (pouvoir à M. DE CHAMBRUN) ».
+    pub represented: Vec<String>,
+    pub proxy_articles: &'static str,
+    pub excused: Vec<String>,
+    pub absent: Vec<String>,
+    pub voters: u32,
+    pub title: String,
+    pub rapporteur: String,
+    pub text: Vec<Block>,
+    pub decision: Vec<Block>,
+    /// « À l'issue d'un vote à main levée, la présente délibération est adoptée à l'unanimité. »
+    pub result: Option<String>,
+    /// (label, count, names).
+    pub tally: Vec<(&'static str, u32, Vec<String>)>,
+    pub done_at: Option<String>,
+    pub signatory_title: Option<String>,
+    pub signatory: Option<String>,
+    pub published_on: Option<String>,
+    /// The ACTES acknowledgement: (message identifier, reception date).
+    pub acknowledgement: Option<(String, Option<String>)>,
+}
+
+const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+fn names(list: Vec<&Attendance>) -> Vec<String> {
+    list.into_iter().map(|a| a.name.clone()).collect()
+}
+
+impl Extract {
+    pub fn of(record: &SittingRecord, organisation: &str, item: &Item) -> Self {
+        let sitting = &record.sitting;
+        let day = format!("{} {}", WEEKDAYS[usize::from(sitting.date.weekday().number_days_from_monday())], format_long_fr(sitting.date));
+        let convened = sitting.convocation_sent_on.map(|d| format!(" le {}", format_long_fr(d))).unwrap_or_default();
+        let assembled = match sitting.mode {
+            Mode::InPerson => format!("au lieu de la séance, {}", sitting.place),
+            Mode::Videoconference => "par visioconférence".to_string(),
+            Mode::Mixed => format!("au lieu de la séance, {}, et par visioconférence", sitting.place),
+        };
+        let opening = format!(
+            "Le {}, les membres du {}, légalement convoqués{convened}, se sont assemblés {assembled}, sous la présidence de {}.",
+            format_long_fr(sitting.date),
+            sitting.body.name,
+            sitting.president
+        );
+        let represented = record
+            .represented()
+            .into_iter()
+            .map(|a| match &a.presence {
+                Presence::Represented { holder: Some(holder) } => format!("{} (pouvoir à {holder})", a.name),
+                _ => a.name.clone(),
+            })
+            .collect();
+        let vote = item.vote.as_ref();
+        let result = vote.map(|v| {
+            let outcome = if v.adopted { Outcome::Adopted } else { Outcome::Rejected };
+            let ballot = match v.ballot {
+                Ballot::ShowOfHands => "d'un vote à main levée",
+                Ballot::Electronic => "d'un vote électronique",
+                Ballot::Secret => "d'un scrutin secret",
+            };
+            format!("À l'issue {ballot}, la présente délibération est {}.", decision_sentence(&v.tally, outcome))
+        });
+        let tally = vote.map_or_else(Vec::new, |v| {
+            vec![
+                ("Pour", v.tally.for_, Vec::new()),
+                ("Contre", v.tally.against, v.names.against.clone()),
+                ("Abstention", v.tally.abstention, v.names.abstention.clone()),
+                ("Ne prend pas part au vote", v.tally.not_voting, v.names.not_voting.clone()),
+            ]
+        });
+        let register = &item.register;
+        let done_at = match (&register.signed_at, register.signed_on) {
+            (Some(place), Some(day)) => Some(format!("Fait à {place}, le {}", format_fr(day))),
+            (None, Some(day)) => Some(format!("Fait le {}", format_fr(day))),
+            _ => None,
+        };
+        Extract {
+            organisation: organisation.to_string(),
+            number: item.number.clone().unwrap_or_default(),
+            sitting_heading: format!("Séance {} du {day}", sitting.kind.label()),
+            opening,
+            theme: item.theme.clone(),
+            members_in_office: record.members_in_office.len(),
+            present: names(record.present()),
+            represented,
+            proxy_articles: match sitting.body.kind {
+                BodyKind::MetropolitanCouncil => "des articles L 2121-20 et L 5211-1 du Code général des collectivités territoriales",
+                _ => "de l'article L 2121-20 du Code général des collectivités territoriales",
+            },
+            excused: names(record.excused()),
+            absent: names(record.absent()),
+            voters: record.voters(),
+            title: item.title.clone(),
+            rapporteur: match &item.rapporteur_title {
+                Some(title) => format!("{}, {title}, rapporte :", item.rapporteur),
+                None => format!("{} rapporte :", item.rapporteur),
+            },
+            text: blocks(&item.draft_text),
+            decision: blocks(&item.decision),
+            result,
+            tally,
+            done_at,
+            signatory_title: register.signatory_title.clone(),
+            signatory: register.signatory.clone(),
+            published_on: register.published_on.map(format_long_fr),
+            acknowledgement: register.actes_id.as_ref().map(|id| (format!("{id}-1-1"), register.prefecture_received_on.map(format_fr))),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "extract.html")]
+struct ExtractDocument<'a> {
+    e: &'a Extract,
+    /// The page of the sitting, for the link back (not printed).
+    back: &'a str,
+}
+
+/// The extract as a standalone, printable French HTML document.
+pub fn render(extract: &Extract, back: &str) -> Result<String, askama::Error> {
+    askama::Template::render(&ExtractDocument { e: extract, back })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_become_paragraphs_and_lists() {
+        let text =
+            "La liste des solutions :\n- Administration électronique ;\n- Open data.\n\nLa Métropole continuera\nà prendre en charge 50 %.";
+        assert_eq!(
+            blocks(text),
+            vec![
+                Block::Paragraph("La liste des solutions :".into()),
+                Block::List(vec!["Administration électronique ;".into(), "Open data.".into()]),
+                Block::Paragraph("La Métropole continuera à prendre en charge 50 %.".into()),
+            ]
+        );
+        assert_eq!(blocks("- a\n- b\nfin"), vec![Block::List(vec!["a".into(), "b".into()]), Block::Paragraph("fin".into())]);
+    }
+}
