@@ -8,6 +8,8 @@ pub mod http;
 pub mod import;
 pub mod model;
 pub mod numbering;
+pub mod preparation;
+pub mod recording;
 pub mod rules;
 pub mod service;
 mod store;

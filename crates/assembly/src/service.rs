@@ -131,6 +131,24 @@ impl SittingRecord {
         )
     }
 
+    /// Whether an item was voted: the agenda and the attendance are then settled.
+    pub fn voting_started(&self) -> bool {
+        self.items.iter().any(|i| i.vote.is_some())
+    }
+
+    /// `present`, `represented`, `excused` or `absent` as recorded for a member; `present` until recorded.
+    pub fn presence_code(&self, member_id: i64) -> &'static str {
+        self.attendance.iter().find(|a| a.member_id == member_id).map_or("present", |a| a.presence.code())
+    }
+
+    /// The id of the member holding `member_id`'s proxy, when recorded.
+    pub fn holder_id(&self, member_id: i64) -> Option<i64> {
+        let Presence::Represented { holder: Some(holder) } = &self.attendance.iter().find(|a| a.member_id == member_id)?.presence else {
+            return None;
+        };
+        self.members_in_office.iter().find(|m| &m.name == holder).map(|m| m.id)
+    }
+
     /// The item numbered `number`.
     pub fn deliberation(&self, number: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.number.as_deref() == Some(number))

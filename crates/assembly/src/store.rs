@@ -355,6 +355,30 @@ pub async fn sitting_of_number(db: &Db, scope: OrgScope, number: &str) -> Result
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// The highest `{seq}` of a body's deliberations in a year (0 when none).
+pub async fn last_seq(tx: &mut Tx, scope: OrgScope, body_id: i64, year: i64) -> Result<i64, StoreError> {
+    Ok(scoped(
+        scope,
+        "SELECT COALESCE(MAX(i.seq), 0) FROM assembly_items i JOIN assembly_sittings s ON s.id = i.sitting_id \
+         WHERE i.organisation_id = $1 AND s.body_id = $2 AND s.sitting_date >= $3 AND s.sitting_date <= $4",
+    )
+    .bind(body_id)
+    .bind(format!("{year}-01-01"))
+    .bind(format!("{year}-12-31"))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?)
+}
+
+/// Removes the attendance of a sitting, before it is recorded again.
+pub async fn clear_attendance(tx: &mut Tx, scope: OrgScope, sitting_id: i64) -> Result<(), StoreError> {
+    scoped(scope, "DELETE FROM assembly_attendance WHERE organisation_id = $1 AND sitting_id = $2")
+        .bind(sitting_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Ends a member's mandate on `last_day`.
 pub async fn end_mandate(tx: &mut Tx, scope: OrgScope, member_id: i64, last_day: &str) -> Result<(), StoreError> {
     scoped(scope, "UPDATE assembly_members SET mandate_end = $3 WHERE organisation_id = $1 AND id = $2")

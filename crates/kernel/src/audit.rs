@@ -24,10 +24,13 @@ pub enum AuditAction {
     ConventionSigned,
     ConventionAmended,
     SittingImported,
+    AssemblyPrepared,
+    AttendanceRecorded,
+    VoteRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 21] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -46,6 +49,9 @@ impl AuditAction {
         Self::ConventionSigned,
         Self::ConventionAmended,
         Self::SittingImported,
+        Self::AssemblyPrepared,
+        Self::AttendanceRecorded,
+        Self::VoteRecorded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,6 +74,9 @@ impl AuditAction {
             Self::ConventionSigned => "convention_signed",
             Self::ConventionAmended => "convention_amended",
             Self::SittingImported => "sitting_imported",
+            Self::AssemblyPrepared => "assembly_prepared",
+            Self::AttendanceRecorded => "attendance_recorded",
+            Self::VoteRecorded => "vote_recorded",
         }
     }
 
@@ -91,6 +100,9 @@ impl AuditAction {
             Self::ConventionSigned => "Signature de convention enregistrée",
             Self::ConventionAmended => "Avenant de convention enregistré",
             Self::SittingImported => "Séance passée importée du registre",
+            Self::AssemblyPrepared => "Assemblée, membre, séance ou projet préparé",
+            Self::AttendanceRecorded => "Présences et pouvoirs enregistrés",
+            Self::VoteRecorded => "Vote ou extrait de délibération enregistré",
         }
     }
 

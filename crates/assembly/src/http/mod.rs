@@ -1,7 +1,13 @@
 //! Routes of the assembly slice: the sittings of an organisation, the extracts of its register, the JSON API.
 
 mod api;
+mod manage;
 mod pages;
 
 pub use api::{ApiDoc, routes as api_routes};
-pub use pages::{SittingsSection, routes as page_routes};
+pub use pages::SittingsSection;
+
+/// Every page of the slice and the actions of its forms.
+pub fn page_routes() -> axum::Router<web::AppState> {
+    pages::routes().merge(manage::routes())
+}

@@ -15,7 +15,8 @@ use web::{AppState, HtmlError, PageMeta};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/{slug}/seances", get(sittings))
+        .route("/{slug}/assemblees", get(bodies).post(super::manage::create_body))
+        .route("/{slug}/seances", get(sittings).post(super::manage::create_sitting))
         .route("/{slug}/seances/{id}", get(sitting))
         .route("/{slug}/deliberations/{number}/extrait.html", get(extract_html))
         .route("/{slug}/deliberations/{number}/extrait.pdf", get(extract_pdf))
@@ -23,10 +24,15 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sittings.html")]
-struct SittingsPage {
+pub(super) struct SittingsPage {
     page: PageMeta,
     slug: String,
     sittings: Vec<Sitting>,
+    bodies: Vec<crate::model::Body>,
+    can_act: bool,
+    error: Option<String>,
+    kinds: [crate::model::SittingKind; 3],
+    modes: [crate::model::Mode; 3],
 }
 
 impl SittingsPage {
@@ -46,22 +52,95 @@ fn with_breadcrumbs(access: &OrgAccess, title: &str) -> PageMeta {
     access.page(title).with_breadcrumbs(&refs)
 }
 
-async fn sittings(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<SittingsPage, HtmlError> {
-    let sittings = service::sittings(&state.db, access.scope).await?;
+pub(super) async fn sittings_page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Result<SittingsPage, HtmlError> {
     Ok(SittingsPage {
-        page: with_breadcrumbs(&access, &format!("Séances des assemblées — {}", access.organisation.name)),
+        page: with_breadcrumbs(access, &format!("Séances des assemblées — {}", access.organisation.name)),
         slug: access.organisation.slug.clone(),
-        sittings,
+        sittings: service::sittings(&state.db, access.scope).await?,
+        bodies: service::bodies(&state.db, access.scope).await?,
+        can_act: access.require_agent().is_ok(),
+        error,
+        kinds: crate::model::SittingKind::ALL,
+        modes: crate::model::Mode::ALL,
     })
+}
+
+async fn sittings(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<SittingsPage, HtmlError> {
+    sittings_page(&state, &access, None).await
+}
+
+/// A body with its members in office today.
+pub(super) struct BodyMembers {
+    pub body: crate::model::Body,
+    pub members: Vec<crate::model::Member>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bodies.html")]
+pub(super) struct BodiesPage {
+    page: PageMeta,
+    slug: String,
+    bodies: Vec<BodyMembers>,
+    kinds: [crate::rules::convocation::BodyKind; 5],
+    can_act: bool,
+    error: Option<String>,
+    today: time::Date,
+}
+
+impl BodiesPage {
+    fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
+        kernel::calendar::format_fr(*date.borrow())
+    }
+}
+
+pub(super) async fn bodies_page(state: &AppState, access: &OrgAccess, error: Option<String>) -> Result<BodiesPage, HtmlError> {
+    let today = store::clock::today_paris();
+    let members = service::members(&state.db, access.scope).await?;
+    let bodies = service::bodies(&state.db, access.scope)
+        .await?
+        .into_iter()
+        .map(|body| {
+            let members = members.iter().filter(|m| m.body_id == body.id && m.in_office_on(today)).cloned().collect();
+            BodyMembers { body, members }
+        })
+        .collect();
+    Ok(BodiesPage {
+        page: with_breadcrumbs(access, &format!("Assemblées et membres en exercice — {}", access.organisation.name)),
+        slug: access.organisation.slug.clone(),
+        bodies,
+        kinds: crate::rules::convocation::BodyKind::ALL,
+        can_act: access.require_agent().is_ok(),
+        error,
+        today,
+    })
+}
+
+async fn bodies(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<BodiesPage, HtmlError> {
+    bodies_page(&state, &access, None).await
+}
+
+/// What the convocation of a sitting requires (CGCT L2121-10 to L2121-12).
+pub(super) struct ConvocationNeeds {
+    pub clear_days: crate::rules::convocation::ClearDays,
+    pub last_sending_day: time::Date,
+    pub explanatory_note: bool,
+    /// Today is past the last sending day and nothing was sent.
+    pub late: bool,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sitting.html")]
-struct SittingPage {
+pub(super) struct SittingPage {
     page: PageMeta,
     slug: String,
     r: SittingRecord,
     quorum: crate::rules::quorum::QuorumCheck,
+    convocation: ConvocationNeeds,
+    can_act: bool,
+    message: Option<String>,
+    error: Option<String>,
+    today: String,
+    ballots: [crate::rules::votes::Ballot; 3],
 }
 
 impl SittingPage {
@@ -74,14 +153,53 @@ impl SittingPage {
     }
 }
 
+pub(super) async fn sitting_page(
+    state: &AppState,
+    access: &OrgAccess,
+    id: i64,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<SittingPage, HtmlError> {
+    use crate::rules::convocation::{explanatory_note_required, last_sending_day, required_clear_days};
+    let record = service::sitting(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)?;
+    let title = format!("{} — séance du {}", record.sitting.body.name, kernel::calendar::format_long_fr(record.sitting.date));
+    let population = access.organisation.population.map(|(_, p)| p.max(0) as u64);
+    let kind = record.sitting.body.kind;
+    let clear_days = required_clear_days(kind, population, record.sitting.urgency_reason.is_some());
+    let last = last_sending_day(record.sitting.date, clear_days.days);
+    let today = store::clock::today_paris();
+    let convocation = ConvocationNeeds {
+        last_sending_day: last,
+        explanatory_note: explanatory_note_required(kind, population),
+        late: record.sitting.convocation_sent_on.is_none() && today > last,
+        clear_days,
+    };
+    Ok(SittingPage {
+        page: with_breadcrumbs(access, &title),
+        slug: access.organisation.slug.clone(),
+        quorum: record.quorum(),
+        r: record,
+        convocation,
+        can_act: access.require_agent().is_ok(),
+        message,
+        error,
+        today: today.to_string(),
+        ballots: crate::rules::votes::Ballot::ALL,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Done {
+    fait: Option<String>,
+}
+
 async fn sitting(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,
     Path((_, id)): Path<(String, i64)>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<SittingPage, HtmlError> {
-    let record = service::sitting(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)?;
-    let title = format!("{} — séance du {}", record.sitting.body.name, kernel::calendar::format_long_fr(record.sitting.date));
-    Ok(SittingPage { page: with_breadcrumbs(&access, &title), slug: access.organisation.slug.clone(), quorum: record.quorum(), r: record })
+    sitting_page(&state, &access, id, done.fait, None).await
 }
 
 /// The extract of the deliberation `number` as HTML; 404 when the organisation has none of that number.

@@ -22,7 +22,7 @@ pub struct RuleError {
 }
 
 impl RuleError {
-    fn new(rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
         Self { rule, message: message.into() }
     }
 }

@@ -18,5 +18,6 @@ mod organisations;
 mod register;
 mod requests;
 mod serve;
+mod sitting_recording;
 mod support;
 mod tariffs;
