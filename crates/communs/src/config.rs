@@ -32,6 +32,13 @@ pub struct Config {
     /// Where documents are stored; a `blobs` folder of `data_dir` when absent.
     #[serde(skip_serializing)]
     pub blobs: Option<BlobConfig>,
+    /// The address people reach the platform at (`https://services.example.fr`), for the links of
+    /// e-mails; the listening address when absent.
+    pub public_url: Option<String>,
+    /// How e-mails leave (`[mail]`: `transport = "smtp"`, `host`, …); an `outbox` folder of `data_dir`
+    /// when absent, whose `.eml` files any mail client opens.
+    #[serde(skip_serializing)]
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for Config {
@@ -44,6 +51,8 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             blobs: None,
+            public_url: None,
+            mail: None,
         }
     }
 }
@@ -96,6 +105,10 @@ impl Config {
         self.blobs.clone().unwrap_or_else(|| BlobConfig::Filesystem { root: self.data_dir.join("blobs") })
     }
 
+    pub fn mail_config(&self) -> mail::MailConfig {
+        self.mail.clone().unwrap_or_else(|| mail::MailConfig::file(self.data_dir.join("outbox")))
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
@@ -124,6 +137,7 @@ mod tests {
             assert!(config.trust_proxy);
             assert_eq!(config.database_url(), "postgres://db/communs");
             assert!(matches!(config.blob_config(), BlobConfig::Filesystem { root } if root == Path::new("/srv/blobs")));
+            assert_eq!(config.mail_config().dir.as_deref(), Some(Path::new("/srv/communs/outbox")), "the demo outbox");
             Ok(())
         });
         let config = Config::load(&ConfigArgs { data_dir: Some("/tmp/x".into()), ..ConfigArgs::default() }).unwrap();

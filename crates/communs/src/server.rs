@@ -58,11 +58,18 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
     let listener =
         tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("impossible d'écouter sur {}", config.addr))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = job_worker(&state.db);
+    let local = listener.local_addr()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    let mail = config.mail_config();
+    let mailer = assembly::convocations::Mailer {
+        transport: mail::Transport::from_config(&mail).context("messagerie")?,
+        sender: mail.sender().context("expéditeur des courriels")?,
+        public_url,
+    };
+    let worker = job_worker(&state.db, mailer);
     let worker_task = tokio::spawn(worker.run(state.db.clone(), stop_rx.clone()));
     let scheduler_task = tokio::spawn(schedule_housekeeping(state.db.clone(), stop_rx));
     let app = crate::app::router(state);
-    let local = listener.local_addr()?;
     announce(&format!("communs écoute sur http://{local}/\n{}", banner.unwrap_or_default()));
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -74,14 +81,23 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
 }
 
 /// The worker of this node, with the handlers of every job kind.
-pub fn job_worker(db: &Db) -> Worker {
-    Worker::new(format!("{}-{}", hostname(), std::process::id())).handle(PURGE_SESSIONS_JOB, {
-        let db = db.clone();
-        move |_payload| {
+pub fn job_worker(db: &Db, mailer: assembly::convocations::Mailer) -> Worker {
+    let mailer = Arc::new(mailer);
+    Worker::new(format!("{}-{}", hostname(), std::process::id()))
+        .handle(PURGE_SESSIONS_JOB, {
             let db = db.clone();
-            async move { identity::service::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string()) }
-        }
-    })
+            move |_payload| {
+                let db = db.clone();
+                async move { identity::service::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string()) }
+            }
+        })
+        .handle(assembly::convocations::DELIVERY_JOB, {
+            let db = db.clone();
+            move |payload| {
+                let (db, mailer) = (db.clone(), mailer.clone());
+                async move { assembly::convocations::deliver(&db, &mailer, &payload).await }
+            }
+        })
 }
 
 /// Enqueues the housekeeping once per period. The idempotency key names the period, so several nodes

@@ -27,10 +27,11 @@ pub enum AuditAction {
     AssemblyPrepared,
     AttendanceRecorded,
     VoteRecorded,
+    ConvocationsSent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -52,6 +53,7 @@ impl AuditAction {
         Self::AssemblyPrepared,
         Self::AttendanceRecorded,
         Self::VoteRecorded,
+        Self::ConvocationsSent,
     ];
 
     pub fn code(self) -> &'static str {
@@ -77,6 +79,7 @@ impl AuditAction {
             Self::AssemblyPrepared => "assembly_prepared",
             Self::AttendanceRecorded => "attendance_recorded",
             Self::VoteRecorded => "vote_recorded",
+            Self::ConvocationsSent => "convocations_sent",
         }
     }
 
@@ -103,6 +106,7 @@ impl AuditAction {
             Self::AssemblyPrepared => "Assemblée, membre, séance ou projet préparé",
             Self::AttendanceRecorded => "Présences et pouvoirs enregistrés",
             Self::VoteRecorded => "Vote ou extrait de délibération enregistré",
+            Self::ConvocationsSent => "Convocations envoyées",
         }
     }
 

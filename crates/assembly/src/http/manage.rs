@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{slug}/assemblees/{body}/membres", post(add_member))
         .route("/{slug}/seances/{id}/projets", post(add_item))
+        .route("/{slug}/seances/{id}/convocations", post(send_convocations))
         .route("/{slug}/seances/{id}/presences", post(record_attendance))
         .route("/{slug}/seances/{id}/projets/{rank}/vote", post(record_vote))
         .route("/{slug}/seances/{id}/deliberations/{number}/signature", post(sign_extract))
@@ -95,6 +96,20 @@ async fn add_item(
     access.require_agent()?;
     match preparation::add_item(&state.db, access.actor(), access.scope, id, &input).await {
         Ok(_) => Ok(to_sitting(&access, id, "Projet inscrit à l'ordre du jour.")),
+        Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
+    }
+}
+
+/// Sends the convocations today, if the delay of the sitting allows it (or the urgency procedure).
+async fn send_convocations(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
+    access.require_agent()?;
+    let population = access.organisation.population.map(|(_, p)| p.max(0) as u64);
+    match crate::convocations::send(&state.db, access.actor(), access.scope, id, population, store::clock::today_paris()).await {
+        Ok(count) => Ok(to_sitting(&access, id, &format!("{count} convocation(s) envoyée(s)."))),
         Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
     }
 }

@@ -141,9 +141,28 @@ pub(super) struct SittingPage {
     error: Option<String>,
     today: String,
     ballots: [crate::rules::votes::Ballot; 3],
+    convocations: Vec<crate::convocations::Convocation>,
 }
 
 impl SittingPage {
+    /// `15/12/2026 18:04`, Paris time.
+    fn at(&self, millis: &i64) -> String {
+        store::clock::format_paris(*millis)
+    }
+
+    /// The presence the attendance form proposes: as recorded, else as the member answered the convocation.
+    fn proposed(&self, member_id: &i64) -> (&'static str, Option<i64>) {
+        use crate::convocations::Answer;
+        if self.r.sitting.attendance_recorded {
+            return (self.r.presence_code(*member_id), self.r.holder_id(*member_id));
+        }
+        match self.convocations.iter().find(|c| c.member_id == *member_id).and_then(|c| c.answer.as_ref()) {
+            Some(Answer::Absent) => ("excused", None),
+            Some(Answer::Proxy(holder)) => ("represented", Some(*holder)),
+            _ => ("present", None),
+        }
+    }
+
     fn fr(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
         kernel::calendar::format_fr(*date.borrow())
     }
@@ -174,9 +193,11 @@ pub(super) async fn sitting_page(
         late: record.sitting.convocation_sent_on.is_none() && today > last,
         clear_days,
     };
+    let convocations = crate::convocations::of_sitting(&state.db, access.scope, id).await?;
     Ok(SittingPage {
         page: with_breadcrumbs(access, &title),
         slug: access.organisation.slug.clone(),
+        convocations,
         quorum: record.quorum(),
         r: record,
         convocation,

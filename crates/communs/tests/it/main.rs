@@ -7,6 +7,7 @@ mod auth;
 mod billing;
 mod cli;
 mod convention;
+mod convocations;
 mod documents;
 mod facturx;
 mod interventions;

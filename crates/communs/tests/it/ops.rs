@@ -97,7 +97,8 @@ async fn housekeeping_forgets_expired_sessions() {
     let mut tx = app.db.begin().await.unwrap();
     store::jobs::enqueue(&mut tx, store::jobs::NewJob::new(communs::server::PURGE_SESSIONS_JOB, serde_json::json!({}))).await.unwrap();
     tx.commit().await.unwrap();
-    let processed = communs::server::job_worker(&app.db).run_once(&app.db).await.unwrap();
+    let outbox = tempfile::tempdir().unwrap();
+    let processed = communs::server::job_worker(&app.db, outbox_mailer(outbox.path())).run_once(&app.db).await.unwrap();
     assert_eq!(processed, Some(store::jobs::Outcome::Done));
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
 }

@@ -192,3 +192,13 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A mailer writing into the outbox folder `dir`, with links to `http://communs.test`.
+pub fn outbox_mailer(dir: &std::path::Path) -> assembly::convocations::Mailer {
+    let config = mail::MailConfig::file(dir);
+    assembly::convocations::Mailer {
+        transport: mail::Transport::from_config(&config).unwrap(),
+        sender: config.sender().unwrap(),
+        public_url: "http://communs.test".into(),
+    }
+}
