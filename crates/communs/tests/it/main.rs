@@ -9,6 +9,7 @@ mod cli;
 mod convention;
 mod convocations;
 mod documents;
+mod e2e;
 mod facturx;
 mod interventions;
 mod invoices;

@@ -6,14 +6,14 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use store::testing::TestDb;
 
-struct Server {
-    child: Child,
-    addr: String,
-    printed: Vec<String>,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub printed: Vec<String>,
 }
 
 /// Starts `communs serve` on a free port of the loopback and waits until it listens.
-fn start(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Server {
+pub fn start(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_communs"))
         .args(["--data-dir", &data_dir.display().to_string(), "--database-url", database_url])
         .args(extra)
