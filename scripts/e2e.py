@@ -20,7 +20,8 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "communs-demo-2026"
 AGENT = "agent@juvignac.demo.communs.fr"
@@ -41,11 +42,33 @@ def fill(driver, field_id, value):
     element.send_keys(value)
 
 
+def replaced(element):
+    """Whether the page holding `element` was replaced (Chromium reports it stale, or gone from the document)."""
+    try:
+        element.tag_name
+        return False
+    except WebDriverException:
+        return True
+
+
+def loaded(driver):
+    """Whether the current page finished loading (False while a redirect is still replacing it)."""
+    try:
+        return driver.execute_script("return document.readyState") == "complete"
+    except WebDriverException:
+        return False
+
+
 def submit(driver, form_action_suffix):
-    """Submits the form whose action ends with the suffix, with its submit button (as a person would)."""
-    forms = [f for f in driver.find_elements(By.TAG_NAME, "form") if f.get_attribute("action").endswith(form_action_suffix)]
-    assert forms, f"no form posting to …{form_action_suffix} on {driver.current_url}"
-    forms[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    """Submits the form whose action ends with the suffix, with its submit button (as a person would),
+    and waits for the next page to replace this one."""
+    buttons = driver.find_elements(By.CSS_SELECTOR, f"form[action$='{form_action_suffix}'] button[type=submit]")
+    assert buttons, f"no form posting to …{form_action_suffix} on {driver.current_url}"
+    page = driver.find_element(By.TAG_NAME, "html")
+    buttons[0].click()
+    wait = WebDriverWait(driver, 20)
+    wait.until(lambda _: replaced(page))
+    wait.until(loaded)
 
 
 def expect(driver, text):
@@ -67,7 +90,7 @@ def main(base, outbox):
         login(agent, base, AGENT)
         # The convened member: a councillor reachable at the demo elected member's address.
         agent.get(f"{base}/juvignac/assemblees")
-        council = agent.find_element(By.XPATH, "//h2[text()='Conseil municipal']").get_attribute("id").split("-")[-1]
+        council = agent.find_element(By.XPATH, "//h2[text()='Conseil municipal']").get_dom_attribute("id").split("-")[-1]
         fill(agent, f"nom-{council}", "Mme ÉLUE")
         fill(agent, f"courriel-{council}", ELECTED)
         fill(agent, f"debut-{council}", "2026-01-01")
@@ -113,8 +136,8 @@ def main(base, outbox):
             member.get(link)
             expect(member, "vous êtes convoqué(e)")
             expect(member, "Tarifs de la médiathèque")
-            pdf = member.find_element(By.PARTIAL_LINK_TEXT, "projet de délibération").get_attribute("href")
-            member.get(pdf)
+            pdf = member.find_element(By.PARTIAL_LINK_TEXT, "projet de délibération").get_dom_attribute("href")
+            member.get(pdf if pdf.startswith("http") else base + pdf)
             member.get(link)
             fill(member, "page-annotation", "1")
             fill(member, "note", "Demander le bilan de fréquentation.")

@@ -255,6 +255,7 @@ pub async fn past_sitting(db: &Db, actor: Actor<'_>, toml_text: &str) -> Result<
         urgency_reason: None,
         convocation_sent_on: convocation_sent_on.as_deref(),
         holders_known: past.represented.iter().all(|r| r.holder.is_some()),
+        second_convocation_of: None,
     };
     let sitting_id = sql::insert_sitting(&mut tx, scope, &record).await?;
     let statuses = past

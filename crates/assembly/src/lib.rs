@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod import;
+pub mod minutes;
 pub mod model;
 pub mod numbering;
 pub mod preparation;

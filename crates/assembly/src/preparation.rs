@@ -182,6 +182,7 @@ pub async fn create_sitting(db: &Db, actor: Actor<'_>, scope: OrgScope, input: &
         urgency_reason: urgency_reason.as_deref(),
         convocation_sent_on: None,
         holders_known: true,
+        second_convocation_of: None,
     };
     let id = sql::insert_sitting(&mut tx, scope, &record).await?;
     let target = format!("seance:{id}");
@@ -252,6 +253,60 @@ pub async fn add_item(db: &Db, actor: Actor<'_>, scope: OrgScope, sitting_id: i6
     let id = sql::insert_item(&mut tx, scope, &item).await?;
     let target = format!("seance:{sitting_id}:projet:{rank}");
     let entry = actor.entry(Some(scope.organisation_id()), AuditAction::AssemblyPrepared, &target, json!({ "title": title }));
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Convenes the body again after its quorum failed (CGCT L2121-17 al. 2): a sitting at least three days
+/// later, with the projects not voted, where the council deliberates whatever the number present.
+pub async fn convene_again(db: &Db, actor: Actor<'_>, scope: OrgScope, sitting_id: i64, date: &str) -> Result<i64, AssemblyError> {
+    let record =
+        service::sitting(db, scope, sitting_id).await?.ok_or_else(|| AssemblyError::NotFound(format!("aucune séance n° {sitting_id}")))?;
+    if !record.sitting.attendance_recorded || record.quorum().met {
+        return Err(invalid("une seconde convocation suit une séance où le quorum n'a pas été atteint"));
+    }
+    let date = parse_date(date)?;
+    crate::rules::quorum::check_second_convocation(record.sitting.date, date)?;
+    let sitting = &record.sitting;
+    let mut tx = db.begin().await?;
+    let written = sql::SittingRecord {
+        body_id: sitting.body.id,
+        date: &date.to_string(),
+        time: sitting.time.as_deref(),
+        kind: sitting.kind.code(),
+        mode: sitting.mode.code(),
+        place: &sitting.place,
+        president: &sitting.president,
+        secretary: sitting.secretary.as_deref(),
+        urgency_reason: sitting.urgency_reason.as_deref(),
+        convocation_sent_on: None,
+        holders_known: true,
+        second_convocation_of: Some(sitting.id),
+    };
+    let id = sql::insert_sitting(&mut tx, scope, &written).await?;
+    for (rank, item) in record.items.iter().filter(|i| i.vote.is_none()).enumerate() {
+        let copy = sql::ItemRecord {
+            sitting_id: id,
+            rank: rank as i64 + 1,
+            title: &item.title,
+            theme: item.theme.as_deref(),
+            matiere: item.matiere.as_deref(),
+            rapporteur: &item.rapporteur,
+            rapporteur_title: item.rapporteur_title.as_deref(),
+            draft_text: &item.draft_text,
+            explanatory_note: item.explanatory_note.as_deref(),
+            decision: &item.decision,
+        };
+        sql::insert_item(&mut tx, scope, &copy).await?;
+    }
+    let target = format!("seance:{id}");
+    let entry = actor.entry(
+        Some(scope.organisation_id()),
+        AuditAction::AssemblyPrepared,
+        &target,
+        json!({ "second_convocation_of": sitting_id, "date": date.to_string() }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)

@@ -97,13 +97,16 @@ pub struct SittingRecord<'a> {
     pub urgency_reason: Option<&'a str>,
     pub convocation_sent_on: Option<&'a str>,
     pub holders_known: bool,
+    /// The sitting whose quorum failed, for a second convocation (CGCT L2121-17 al. 2).
+    pub second_convocation_of: Option<i64>,
 }
 
 pub async fn insert_sitting(tx: &mut Tx, scope: OrgScope, s: &SittingRecord<'_>) -> Result<i64, StoreError> {
     Ok(scoped(
         scope,
         "INSERT INTO assembly_sittings (organisation_id, body_id, sitting_date, sitting_time, kind, mode, place, president, secretary, \
-         urgency_reason, convocation_sent_on, holders_known, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         urgency_reason, convocation_sent_on, holders_known, second_convocation_of, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(s.body_id)
     .bind(s.date.to_string())
@@ -116,6 +119,7 @@ pub async fn insert_sitting(tx: &mut Tx, scope: OrgScope, s: &SittingRecord<'_>)
     .bind(s.urgency_reason.map(str::to_string))
     .bind(s.convocation_sent_on.map(str::to_string))
     .bind(i64::from(s.holders_known))
+    .bind(s.second_convocation_of)
     .bind(clock::now_millis())
     .fetch_one(&mut **tx)
     .await?

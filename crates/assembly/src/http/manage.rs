@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/assemblees/{body}/membres", post(add_member))
         .route("/{slug}/seances/{id}/projets", post(add_item))
         .route("/{slug}/seances/{id}/convocations", post(send_convocations))
+        .route("/{slug}/seances/{id}/seconde-convocation", post(convene_again))
         .route("/{slug}/seances/{id}/presences", post(record_attendance))
         .route("/{slug}/seances/{id}/projets/{rank}/vote", post(record_vote))
         .route("/{slug}/seances/{id}/deliberations/{number}/signature", post(sign_extract))
@@ -110,6 +111,21 @@ async fn send_convocations(
     let population = access.organisation.population.map(|(_, p)| p.max(0) as u64);
     match crate::convocations::send(&state.db, access.actor(), access.scope, id, population, store::clock::today_paris()).await {
         Ok(count) => Ok(to_sitting(&access, id, &format!("{count} convocation(s) envoyée(s)."))),
+        Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
+    }
+}
+
+/// A second convocation after a failed quorum: the form gives its `date`.
+async fn convene_again(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, HtmlError> {
+    access.require_agent()?;
+    let date = form.get("date").map(String::as_str).unwrap_or("");
+    match preparation::convene_again(&state.db, access.actor(), access.scope, id, date).await {
+        Ok(second) => Ok(to_sitting(&access, second, "Seconde convocation préparée : le conseil y délibérera sans condition de quorum.")),
         Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
     }
 }

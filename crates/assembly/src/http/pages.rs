@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/assemblees", get(bodies).post(super::manage::create_body))
         .route("/{slug}/seances", get(sittings).post(super::manage::create_sitting))
         .route("/{slug}/seances/{id}", get(sitting))
+        .route("/{slug}/seances/{id}/{document}", get(sitting_document))
         .route("/{slug}/deliberations/{number}/extrait.html", get(extract_html))
         .route("/{slug}/deliberations/{number}/extrait.pdf", get(extract_pdf))
 }
@@ -240,25 +241,50 @@ async fn extract_html(
     extract_document(&state, &access, &number).await.map(Html)
 }
 
+/// The list of deliberations (`liste-deliberations.html|pdf`) or the minutes (`proces-verbal.html|pdf`).
+async fn sitting_document(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id, document)): Path<(String, i64, String)>,
+) -> Result<Response, HtmlError> {
+    let (name, format) = document.rsplit_once('.').ok_or_else(HtmlError::not_found)?;
+    let record = service::sitting(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)?;
+    let content = crate::minutes::SittingDocument::of(&record, &access.organisation.name);
+    let back = format!("/{}/seances/{id}", access.organisation.slug);
+    let html = match name {
+        "liste-deliberations" => crate::minutes::render_list(&content, &back),
+        "proces-verbal" => crate::minutes::render_minutes(&content, &back),
+        _ => return Err(HtmlError::not_found()),
+    }
+    .map_err(|e| HtmlError::internal(&e))?;
+    match format {
+        "html" => Ok(Html(html).into_response()),
+        "pdf" => pdf_response(html, &format!("{name}_{}.pdf", record.sitting.date)).await,
+        _ => Err(HtmlError::not_found()),
+    }
+}
+
+/// A printed document as PDF, laid out on the blocking pool.
+async fn pdf_response(html: String, file_name: &str) -> Result<Response, HtmlError> {
+    let pdf = tokio::task::spawn_blocking(move || docgen::html_pdf(&html))
+        .await
+        .map_err(|e| HtmlError::internal(&e))?
+        .map_err(|e| HtmlError::internal(&e))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file_name}\""))],
+        pdf,
+    )
+        .into_response())
+}
+
 async fn extract_pdf(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,
     Path((_, number)): Path<(String, String)>,
 ) -> Result<Response, HtmlError> {
     let html = extract_document(&state, &access, &number).await?;
-    let pdf = tokio::task::spawn_blocking(move || docgen::html_pdf(&html))
-        .await
-        .map_err(|e| HtmlError::internal(&e))?
-        .map_err(|e| HtmlError::internal(&e))?;
     let file_name: String = number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"deliberation_{file_name}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
+    pdf_response(html, &format!("deliberation_{file_name}.pdf")).await
 }
 
 /// On an organisation's home page: its latest sittings and the way to all of them.

@@ -144,6 +144,21 @@ async fn the_sitting_page_shows_the_rules_of_its_day_and_the_quorum() {
     assert!(page.body.contains("31 requis, 37 comptés") && page.body.contains("<strong>atteint</strong>"), "{}", page.body);
     assert!(page.body.contains("n'indique pas qui détenait chaque pouvoir"));
     assert!(page.body.contains(&format!("/{METROPOLE}/deliberations/M2021-641/extrait.pdf")));
+    // The list of deliberations (L2121-25) and the minutes (L2121-15), as HTML and PDF.
+    let list = dsi.get(&format!("/{METROPOLE}/seances/{id}/liste-deliberations.html")).await;
+    for expected in ["Liste des délibérations examinées", "au plus tard le 21/12/2021", "M2021-641", "adoptée à l&#39;unanimité"] {
+        assert!(list.body.contains(expected), "{expected} in {}", list.body);
+    }
+    let minutes = dsi.get(&format!("/{METROPOLE}/seances/{id}/proces-verbal.html")).await;
+    for expected in
+        ["Procès-verbal", "Nombre de membres en exercice : 92", "Présents (37)", "Pour : 82 ; contre : 0", "Le président de séance"]
+    {
+        assert!(minutes.body.contains(expected), "{expected} in {}", minutes.body);
+    }
+    let pdf = dsi.get(&format!("/{METROPOLE}/seances/{id}/proces-verbal.pdf")).await;
+    assert_eq!(pdf.content_type(), "application/pdf");
+    assert!(crate::convention::pdf_text(&pdf.bytes).contains("Délibération n° M2021-641"));
+    assert_eq!(dsi.get(&format!("/{METROPOLE}/seances/{id}/autre.html")).await.status, StatusCode::NOT_FOUND);
     let home = dsi.get(&format!("/{METROPOLE}/")).await;
     assert!(home.body.contains(&format!("href=\"/{METROPOLE}/seances/{id}\"")));
     assert_eq!(app.signed_in(LATTES_ADMIN).await.get(&format!("/{METROPOLE}/seances/{id}")).await.status, StatusCode::FORBIDDEN);

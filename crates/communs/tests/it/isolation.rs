@@ -47,6 +47,11 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/demandes-convention/1", &[("decision", "accepter"), ("answer", "")]),
     ("GET", "/{slug}/seances", &[]),
     ("GET", "/{slug}/assemblees", &[]),
+    ("GET", "/{slug}/seances/1/proces-verbal.pdf", &[]),
+    ("GET", "/{slug}/mes-seances", &[]),
+    ("GET", "/{slug}/mes-seances/1", &[]),
+    ("POST", "/{slug}/mes-seances/1/reponse", &[("reponse", "present")]),
+    ("POST", "/{slug}/seances/1/convocations", &[]),
     ("POST", "/{slug}/assemblees", &[("kind", "commission"), ("name", "Intrusion")]),
     ("POST", "/{slug}/assemblees/1/membres", &[("name", "Intrus"), ("mandate_start", "2026-01-01")]),
     (

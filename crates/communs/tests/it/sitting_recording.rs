@@ -183,6 +183,24 @@ async fn no_vote_without_quorum_and_elected_members_only_read() {
     assert!(vote.body.contains("quorum non atteint (15 requis, 10 comptés)") && vote.body.contains("L2121-17"), "{}", vote.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM assembly_items WHERE number IS NOT NULL AND sitting_id IN (SELECT id FROM assembly_sittings WHERE sitting_date = '2026-12-17')").await, 0);
 
+    // Convened again at least three days later, the council deliberates whatever the number present.
+    let early = agent.post_form(&format!("/juvignac/seances/{id}/seconde-convocation"), &[("date", "2026-12-19")]).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("pas avant le 21/12/2026") && early.body.contains("L2121-17 al. 2"), "{}", early.body);
+    let again = agent.post_form(&format!("/juvignac/seances/{id}/seconde-convocation"), &[("date", "2026-12-21")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let second = app.count("SELECT id FROM assembly_sittings WHERE second_convocation_of IS NOT NULL").await;
+    let form: Vec<(String, String)> =
+        members.iter().enumerate().map(|(i, m)| (format!("statut_{m}"), if i < 10 { "present" } else { "excused" }.to_string())).collect();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(agent.post_form(&format!("/juvignac/seances/{second}/presences"), &form).await.status, StatusCode::SEE_OTHER);
+    let page = agent.get(&format!("/juvignac/seances/{second}")).await;
+    assert!(page.body.contains("0 requis, 10 comptés") && page.body.contains("sans condition de quorum"), "{}", page.body);
+    let voted =
+        agent.post_form(&format!("/juvignac/seances/{second}/projets/1/vote"), &[("scrutin", "show_of_hands"), ("pour", "10")]).await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    assert!(agent.get(voted.location()).await.body.contains("délibération n° 26.12.21.01"));
+
     let mut elected = app.signed_in(JUVIGNAC_ELECTED).await;
     let page = elected.get(&format!("/juvignac/seances/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
