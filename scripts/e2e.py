@@ -153,7 +153,7 @@ def main(base, outbox):
         expect(agent, "Présent(e)")
         submit(agent, "/presences")
         expect(agent, "Présences et pouvoirs enregistrés.")
-        voters = re.search(r"Votants : (\d+)", agent.find_element(By.TAG_NAME, "body").text).group(1)
+        voters = re.search(r"Votants à l.ouverture : (\d+)", agent.find_element(By.TAG_NAME, "body").text).group(1)
         submit(agent, "/projets/1/vote")
         expect(agent, "Vote enregistré : délibération n°")
         number = re.search(r"délibération n° (\S+)\.", agent.find_element(By.TAG_NAME, "body").text).group(1)

@@ -10,8 +10,10 @@ use crate::rules::votes::{Ballot, Outcome, decision_sentence};
 use crate::service::SittingRecord;
 use kernel::calendar::{format_fr, format_long_fr};
 
-/// A block of running text: a paragraph, or a list written as `- ` lines.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A block of running text: a paragraph, or a list written as `- ` lines. Templates read it as
+/// `block.paragraph` or `block.list`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Block {
     Paragraph(String),
     List(Vec<String>),
@@ -49,7 +51,24 @@ pub fn blocks(text: &str) -> Vec<Block> {
     blocks
 }
 
-/// Everything the extract prints, in words.
+/// A line of the tally: « Contre : 2 voix (names) ».
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TallyLine {
+    pub label: &'static str,
+    pub count: u32,
+    pub names: Vec<String>,
+}
+
+/// The ACTES acknowledgement of the prefecture.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Acknowledgement {
+    /// `034-243400017-20211214-174579-DE-1-1`.
+    pub message: String,
+    pub received_on: Option<String>,
+}
+
+/// Everything the extract prints, in words: the context of its template.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Extract {
     pub organisation: String,
     pub number: String,
@@ -71,20 +90,19 @@ pub struct Extract {
     pub decision: Vec<Block>,
     /// « À l'issue d'un vote à main levée, la présente délibération est adoptée à l'unanimité. »
     pub result: Option<String>,
-    /// (label, count, names).
-    pub tally: Vec<(&'static str, u32, Vec<String>)>,
+    pub tally: Vec<TallyLine>,
     pub done_at: Option<String>,
     pub signatory_title: Option<String>,
     pub signatory: Option<String>,
     pub published_on: Option<String>,
-    /// The ACTES acknowledgement: (message identifier, reception date).
-    pub acknowledgement: Option<(String, Option<String>)>,
+    pub acknowledgement: Option<Acknowledgement>,
 }
 
 const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
 
-fn names(list: Vec<&Attendance>) -> Vec<String> {
-    list.into_iter().map(|a| a.name.clone()).collect()
+/// The names of those of `attendance` whose presence has that code.
+fn names(attendance: &[Attendance], code: &str) -> Vec<String> {
+    attendance.iter().filter(|a| a.presence.code() == code).map(|a| a.name.clone()).collect()
 }
 
 impl Extract {
@@ -103,9 +121,11 @@ impl Extract {
             sitting.body.name,
             sitting.president
         );
-        let represented = record
-            .represented()
-            .into_iter()
+        // Who attended when this item was examined, members arriving and leaving included.
+        let attendance = record.attendance_at(item.rank);
+        let represented = attendance
+            .iter()
+            .filter(|a| a.presence.code() == "represented")
             .map(|a| match &a.presence {
                 Presence::Represented { holder: Some(holder) } => format!("{} (pouvoir à {holder})", a.name),
                 _ => a.name.clone(),
@@ -122,12 +142,15 @@ impl Extract {
             format!("À l'issue {ballot}, la présente délibération est {}.", decision_sentence(&v.tally, outcome))
         });
         let tally = vote.map_or_else(Vec::new, |v| {
-            vec![
+            [
                 ("Pour", v.tally.for_, Vec::new()),
                 ("Contre", v.tally.against, v.names.against.clone()),
                 ("Abstention", v.tally.abstention, v.names.abstention.clone()),
                 ("Ne prend pas part au vote", v.tally.not_voting, v.names.not_voting.clone()),
             ]
+            .into_iter()
+            .map(|(label, count, names)| TallyLine { label, count, names })
+            .collect()
         });
         let register = &item.register;
         let done_at = match (&register.signed_at, register.signed_on) {
@@ -142,15 +165,15 @@ impl Extract {
             opening,
             theme: item.theme.clone(),
             members_in_office: record.members_in_office.len(),
-            present: names(record.present()),
+            present: names(&attendance, "present"),
             represented,
             proxy_articles: match sitting.body.kind {
                 BodyKind::MetropolitanCouncil => "des articles L 2121-20 et L 5211-1 du Code général des collectivités territoriales",
                 _ => "de l'article L 2121-20 du Code général des collectivités territoriales",
             },
-            excused: names(record.excused()),
-            absent: names(record.absent()),
-            voters: record.voters(),
+            excused: names(&attendance, "excused"),
+            absent: names(&attendance, "absent"),
+            voters: attendance.iter().filter(|a| matches!(a.presence.code(), "present" | "represented")).count() as u32,
             title: item.title.clone(),
             rapporteur: match &item.rapporteur_title {
                 Some(title) => format!("{}, {title}, rapporte :", item.rapporteur),
@@ -164,22 +187,12 @@ impl Extract {
             signatory_title: register.signatory_title.clone(),
             signatory: register.signatory.clone(),
             published_on: register.published_on.map(format_long_fr),
-            acknowledgement: register.actes_id.as_ref().map(|id| (format!("{id}-1-1"), register.prefecture_received_on.map(format_fr))),
+            acknowledgement: register
+                .actes_id
+                .as_ref()
+                .map(|id| Acknowledgement { message: format!("{id}-1-1"), received_on: register.prefecture_received_on.map(format_fr) }),
         }
     }
-}
-
-#[derive(askama::Template)]
-#[template(path = "extract.html")]
-struct ExtractDocument<'a> {
-    e: &'a Extract,
-    /// The page of the sitting, for the link back (not printed).
-    back: &'a str,
-}
-
-/// The extract as a standalone, printable French HTML document.
-pub fn render(extract: &Extract, back: &str) -> Result<String, askama::Error> {
-    askama::Template::render(&ExtractDocument { e: extract, back })
 }
 
 #[cfg(test)]

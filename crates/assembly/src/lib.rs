@@ -11,6 +11,7 @@ pub mod minutes;
 pub mod model;
 pub mod numbering;
 pub mod preparation;
+pub mod printed;
 pub mod recording;
 pub mod rules;
 pub mod service;

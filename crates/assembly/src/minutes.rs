@@ -8,6 +8,7 @@ use crate::service::SittingRecord;
 use kernel::calendar::{format_fr, format_long_fr};
 
 /// One deliberation in the list or the minutes.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Entry {
     pub number: String,
     pub title: String,
@@ -19,7 +20,8 @@ pub struct Entry {
     pub decision: Vec<Block>,
 }
 
-/// What the list and the minutes print.
+/// What the list and the minutes print: the context of their templates.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SittingDocument {
     pub organisation: String,
     pub heading: String,
@@ -32,6 +34,8 @@ pub struct SittingDocument {
     pub excused: Vec<String>,
     pub absent: Vec<String>,
     pub quorum: String,
+    /// « Mme X quitte la séance à partir du projet 3 (pouvoir à M. Y) ».
+    pub movements: Vec<String>,
     pub secretary: Option<String>,
     pub president: String,
     pub entries: Vec<Entry>,
@@ -75,6 +79,15 @@ impl SittingDocument {
                 quorum.rule,
                 if quorum.met { "atteint" } else { "non atteint" }
             ),
+            movements: record
+                .movements
+                .iter()
+                .map(|m| match (m.arrives, &m.holder) {
+                    (true, _) => format!("{} arrive à partir du projet {}", m.name, m.from_rank),
+                    (false, Some(h)) => format!("{} quitte la séance à partir du projet {} (pouvoir à {h})", m.name, m.from_rank),
+                    (false, None) => format!("{} quitte la séance à partir du projet {}", m.name, m.from_rank),
+                })
+                .collect(),
             secretary: sitting.secretary.clone(),
             president: sitting.president.clone(),
             entries: record
@@ -108,28 +121,4 @@ impl SittingDocument {
 
 fn named(names: &[String]) -> String {
     if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
-}
-
-#[derive(askama::Template)]
-#[template(path = "deliberations_list.html")]
-struct ListDocument<'a> {
-    d: &'a SittingDocument,
-    back: &'a str,
-}
-
-#[derive(askama::Template)]
-#[template(path = "minutes.html")]
-struct MinutesDocument<'a> {
-    d: &'a SittingDocument,
-    back: &'a str,
-}
-
-/// The list of the deliberations examined (L2121-25).
-pub fn render_list(document: &SittingDocument, back: &str) -> Result<String, askama::Error> {
-    askama::Template::render(&ListDocument { d: document, back })
-}
-
-/// The minutes of the sitting (L2121-15).
-pub fn render_minutes(document: &SittingDocument, back: &str) -> Result<String, askama::Error> {
-    askama::Template::render(&MinutesDocument { d: document, back })
 }

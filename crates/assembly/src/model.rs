@@ -159,6 +159,17 @@ pub struct Attendance {
     pub presence: Presence,
 }
 
+/// A member arriving at or leaving the sitting under way, from the item of rank `from_rank` on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Movement {
+    pub member_id: i64,
+    pub name: String,
+    pub from_rank: i64,
+    pub arrives: bool,
+    /// The colleague present who holds the proxy of a member leaving, if given.
+    pub holder: Option<String>,
+}
+
 /// Who voted against, abstained or did not take part, when the vote is public and the register names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteNames {

@@ -103,7 +103,7 @@ pub async fn record_vote(
     if !record.sitting.attendance_recorded {
         return Err(AssemblyError::Invalid("enregistrez d'abord les présences et les pouvoirs de la séance".into()));
     }
-    let quorum = record.quorum();
+    let quorum = record.quorum_at(rank);
     if !quorum.met {
         return Err(AssemblyError::Rule(crate::rules::RuleError::new(
             quorum.rule,
@@ -113,9 +113,12 @@ pub async fn record_vote(
             ),
         )));
     }
-    let (present, represented) = (record.present().len() as u32, record.represented().len() as u32);
-    check_tally(&vote.tally, present, represented)?;
-    let voters: Vec<&str> = record.present().into_iter().chain(record.represented()).map(|a| a.name.as_str()).collect();
+    // Who votes on this item: those present or represented when it is examined.
+    let attendance = record.attendance_at(rank);
+    let voters: Vec<&str> =
+        attendance.iter().filter(|a| matches!(a.presence.code(), "present" | "represented")).map(|a| a.name.as_str()).collect();
+    let present = attendance.iter().filter(|a| a.presence.code() == "present").count() as u32;
+    check_tally(&vote.tally, present, voters.len() as u32 - present)?;
     for (names, count, what) in [
         (&vote.names.against, vote.tally.against, "contre"),
         (&vote.names.abstention, vote.tally.abstention, "abstention"),
@@ -204,6 +207,119 @@ pub async fn sign_extract(
     sql::record_register(&mut tx, scope, written).await?;
     let target = format!("deliberation:{number}:extrait");
     let entry = actor.entry(Some(scope.organisation_id()), AuditAction::VoteRecorded, &target, json!({ "signatory": signatory }));
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member's arrival or departure as typed.
+#[derive(Debug, Clone, Copy)]
+pub struct MovementInput {
+    pub member_id: i64,
+    pub from_rank: i64,
+    pub arrives: bool,
+    pub holder_id: Option<i64>,
+}
+
+/// Records a member arriving (`arrives`) or leaving the sitting from the item of rank `from_rank` on;
+/// a member leaving may give a written proxy to a colleague present (L2121-20). Only items not voted yet
+/// are affected; the proxies that result are checked against the rules of the sitting's day.
+pub async fn record_movement(
+    db: &Db,
+    actor: Actor<'_>,
+    scope: OrgScope,
+    sitting_id: i64,
+    movement: MovementInput,
+) -> Result<(), AssemblyError> {
+    use crate::model::Presence;
+    let MovementInput { member_id, from_rank, arrives, holder_id } = movement;
+    let record = sitting(db, scope, sitting_id).await?;
+    if !record.sitting.attendance_recorded {
+        return Err(AssemblyError::Invalid("enregistrez d'abord les présences à l'ouverture de la séance".into()));
+    }
+    let item = record
+        .items
+        .iter()
+        .find(|i| i.rank == from_rank)
+        .ok_or_else(|| AssemblyError::Invalid(format!("aucun projet de rang {from_rank}")))?;
+    if record.items.iter().any(|i| i.rank >= from_rank && i.vote.is_some()) {
+        return Err(AssemblyError::Conflict(format!(
+            "le projet {} « {} » est déjà voté : le mouvement ne peut le précéder",
+            item.rank, item.title
+        )));
+    }
+    let member =
+        record.members_in_office.iter().find(|m| m.id == member_id).ok_or_else(|| AssemblyError::Invalid("membre inconnu".into()))?;
+    let before = record.attendance_at(from_rank);
+    let now = |id: i64| before.iter().find(|a| a.member_id == id).map(|a| a.presence.clone());
+    let is_present = now(member_id) == Some(Presence::Present);
+    if arrives == is_present {
+        return Err(AssemblyError::Invalid(format!(
+            "{} est déjà {} à ce moment de la séance",
+            member.name,
+            if arrives { "présent(e)" } else { "absent(e)" }
+        )));
+    }
+    let holds: Vec<&str> = before
+        .iter()
+        .filter(|a| matches!(&a.presence, Presence::Represented { holder: Some(h) } if *h == member.name))
+        .map(|a| a.name.as_str())
+        .collect();
+    if !arrives && !holds.is_empty() {
+        return Err(AssemblyError::Rule(crate::rules::RuleError::new(
+            "CGCT L2121-20 al. 1",
+            format!("{} porte le pouvoir de {} : enregistrez d'abord le départ ou l'arrivée de ce membre", member.name, holds.join(", ")),
+        )));
+    }
+    let holder = match (arrives, holder_id) {
+        (false, Some(id)) => {
+            Some(record.members_in_office.iter().find(|m| m.id == id).ok_or_else(|| AssemblyError::Invalid("mandataire inconnu".into()))?)
+        }
+        _ => None,
+    };
+    // The proxies as they would stand after the movement.
+    let after: Vec<(String, Presence)> = before
+        .iter()
+        .map(|a| {
+            let presence = if a.member_id == member_id {
+                match (arrives, holder) {
+                    (true, _) => Presence::Present,
+                    (false, Some(h)) => Presence::Represented { holder: Some(h.name.clone()) },
+                    (false, None) => Presence::Absent,
+                }
+            } else {
+                a.presence.clone()
+            };
+            (a.name.clone(), presence)
+        })
+        .collect();
+    let present: Vec<String> = after.iter().filter(|(_, p)| *p == Presence::Present).map(|(n, _)| n.clone()).collect();
+    let proxies: Vec<Proxy> = after
+        .iter()
+        .filter_map(|(name, p)| match p {
+            Presence::Represented { holder } => Some(Proxy { giver: name.clone(), holder: holder.clone() }),
+            _ => None,
+        })
+        .collect();
+    check_proxies(record.rule_set(), &proxies, &present, record.sitting.holders_known)?;
+    let mut tx = db.begin().await?;
+    sql::insert_movement(
+        &mut tx,
+        scope,
+        sitting_id,
+        member_id,
+        from_rank,
+        if arrives { "arrives" } else { "leaves" },
+        holder.map(|h| h.id),
+    )
+    .await?;
+    let target = format!("seance:{sitting_id}");
+    let entry = actor.entry(
+        Some(scope.organisation_id()),
+        AuditAction::AttendanceRecorded,
+        &target,
+        json!({ "member": member.name, "arrives": arrives, "from_rank": from_rank }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(())

@@ -86,13 +86,45 @@ pub struct SittingRecord {
     /// Members of the body in office on the sitting's day ("nombre de membres en exercice"), derived
     /// from the mandates.
     pub members_in_office: Vec<Member>,
+    /// Attendance at the opening of the sitting.
     pub attendance: Vec<Attendance>,
+    /// Arrivals and departures during the sitting.
+    pub movements: Vec<crate::model::Movement>,
     pub items: Vec<Item>,
 }
 
 impl SittingRecord {
     fn names(&self, code: &str) -> Vec<&Attendance> {
         self.attendance.iter().filter(|a| a.presence.code() == code).collect()
+    }
+
+    /// The attendance when the item of rank `rank` is examined: the opening's, with the arrivals and
+    /// departures from that item or before.
+    pub fn attendance_at(&self, rank: i64) -> Vec<Attendance> {
+        let mut attendance = self.attendance.clone();
+        for movement in self.movements.iter().filter(|m| m.from_rank <= rank) {
+            if let Some(entry) = attendance.iter_mut().find(|a| a.member_id == movement.member_id) {
+                entry.presence = match (movement.arrives, &movement.holder) {
+                    (true, _) => Presence::Present,
+                    (false, Some(holder)) => Presence::Represented { holder: Some(holder.clone()) },
+                    (false, None) => Presence::Absent,
+                };
+            }
+        }
+        attendance
+    }
+
+    /// The quorum when the item of rank `rank` is examined (it is checked at each deliberation).
+    pub fn quorum_at(&self, rank: i64) -> QuorumCheck {
+        let attendance = self.attendance_at(rank);
+        let count = |code: &str| attendance.iter().filter(|a| a.presence.code() == code).count() as u32;
+        quorum(
+            self.rule_set(),
+            self.members_in_office.len() as u32,
+            count("present"),
+            count("represented"),
+            self.sitting.second_convocation_of.is_some(),
+        )
     }
 
     pub fn present(&self) -> Vec<&Attendance> {
@@ -129,6 +161,11 @@ impl SittingRecord {
             self.represented().len() as u32,
             self.sitting.second_convocation_of.is_some(),
         )
+    }
+
+    /// Whether some item remains to be voted.
+    pub fn has_unvoted(&self) -> bool {
+        self.items.iter().any(|i| i.vote.is_none())
     }
 
     /// Whether an item was voted: the agenda and the attendance are then settled.
@@ -223,7 +260,18 @@ pub async fn sitting(db: &Db, scope: OrgScope, id: i64) -> Result<Option<Sitting
         })
         .collect::<Result<_, AssemblyError>>()?;
     let items = sql::items(db, scope, id).await?.into_iter().map(item).collect::<Result<_, _>>()?;
-    Ok(Some(SittingRecord { sitting, members_in_office, attendance, items }))
+    let movements = sql::movements(db, scope, id)
+        .await?
+        .into_iter()
+        .map(|m| crate::model::Movement {
+            member_id: m.member_id,
+            name: m.name,
+            from_rank: m.from_rank,
+            arrives: m.movement == "arrives",
+            holder: m.holder,
+        })
+        .collect();
+    Ok(Some(SittingRecord { sitting, members_in_office, attendance, movements, items }))
 }
 
 /// The sitting of the deliberation numbered `number` (as printed: `M2021-641`, `19.07.01.05`).

@@ -392,3 +392,50 @@ pub async fn end_mandate(tx: &mut Tx, scope: OrgScope, member_id: i64, last_day:
         .await?;
     Ok(())
 }
+
+#[derive(sqlx::FromRow)]
+pub struct MovementRow {
+    pub member_id: i64,
+    pub name: String,
+    pub from_rank: i64,
+    pub movement: String,
+    pub holder: Option<String>,
+}
+
+/// The arrivals and departures of a sitting, in the order they happened.
+pub async fn movements(db: &Db, scope: OrgScope, sitting_id: i64) -> Result<Vec<MovementRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        "SELECT v.member_id, m.name, v.from_rank, v.movement, h.name AS holder FROM assembly_movements v \
+         JOIN assembly_members m ON m.id = v.member_id LEFT JOIN assembly_members h ON h.id = v.proxy_holder_id \
+         WHERE v.organisation_id = $1 AND v.sitting_id = $2 ORDER BY v.from_rank, v.id",
+    )
+    .bind(sitting_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+pub async fn insert_movement(
+    tx: &mut Tx,
+    scope: OrgScope,
+    sitting_id: i64,
+    member_id: i64,
+    from_rank: i64,
+    movement: &str,
+    holder_id: Option<i64>,
+) -> Result<(), StoreError> {
+    scoped(
+        scope,
+        "INSERT INTO assembly_movements (organisation_id, sitting_id, member_id, from_rank, movement, proxy_holder_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(sitting_id)
+    .bind(member_id)
+    .bind(from_rank)
+    .bind(movement.to_string())
+    .bind(holder_id)
+    .bind(clock::now_millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

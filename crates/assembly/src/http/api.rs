@@ -219,15 +219,17 @@ async fn deliberation(
     let missing = || Problem::not_found(format!("aucune délibération n° {number}"));
     let record = service::deliberation(&state.db, access.scope, &number).await?.ok_or_else(missing)?;
     let item = record.deliberation(&number).ok_or_else(missing)?;
+    // The attendance when the item was examined: the opening's, with arrivals and departures.
+    let at_item = SittingRecord { attendance: record.attendance_at(item.rank), movements: Vec::new(), ..record.clone() };
     Ok(Json(DeliberationView {
         number: number.clone(),
         title: item.title.clone(),
         sitting_date: record.sitting.date.to_string(),
         members_in_office: record.members_in_office.len(),
-        present: names(record.present()),
-        represented: proxies(&record),
-        excused: names(record.excused()),
-        absent: names(record.absent()),
+        present: names(at_item.present()),
+        represented: proxies(&at_item),
+        excused: names(at_item.excused()),
+        absent: names(at_item.absent()),
         votes: votes(item),
         adopted: item.vote.as_ref().map(|v| v.adopted),
         ballot: item.vote.as_ref().map(|v| v.ballot.code().into()),

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/seances/{id}/convocations", post(send_convocations))
         .route("/{slug}/seances/{id}/seconde-convocation", post(convene_again))
         .route("/{slug}/seances/{id}/presences", post(record_attendance))
+        .route("/{slug}/seances/{id}/mouvements", post(record_movement))
         .route("/{slug}/seances/{id}/projets/{rank}/vote", post(record_vote))
         .route("/{slug}/seances/{id}/deliberations/{number}/signature", post(sign_extract))
 }
@@ -147,6 +148,32 @@ async fn record_attendance(
     }
     match recording::record_attendance(&state.db, access.actor(), access.scope, id, &statuses).await {
         Ok(()) => Ok(to_sitting(&access, id, "Présences et pouvoirs enregistrés.")),
+        Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
+    }
+}
+
+/// The form: `membre`, `mouvement` (`arrive` or `part`), `rang` (the first item concerned) and, for a
+/// departure with a proxy, `mandataire`.
+async fn record_movement(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, HtmlError> {
+    access.require_agent()?;
+    let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let input = match (number("membre"), number("rang"), form.get("mouvement").map(String::as_str)) {
+        (Some(member_id), Some(from_rank), Some(movement @ ("arrive" | "part"))) => {
+            Ok(recording::MovementInput { member_id, from_rank, arrives: movement == "arrive", holder_id: number("mandataire") })
+        }
+        _ => Err(AssemblyError::Invalid("choisissez le membre, le mouvement et le projet à partir duquel il vaut".into())),
+    };
+    let result = match input {
+        Ok(input) => recording::record_movement(&state.db, access.actor(), access.scope, id, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(to_sitting(&access, id, "Mouvement enregistré.")),
         Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
     }
 }

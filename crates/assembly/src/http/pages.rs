@@ -1,6 +1,6 @@
 //! The sittings of an organisation and the extracts of its register of deliberations.
 
-use crate::extract::{self, Extract};
+use crate::extract::Extract;
 use crate::model::Sitting;
 use crate::service::{self, SittingRecord};
 use askama::Template;
@@ -230,7 +230,13 @@ async fn extract_document(state: &AppState, access: &OrgAccess, number: &str) ->
     let item = record.deliberation(number).ok_or_else(HtmlError::not_found)?;
     let extract = Extract::of(&record, &access.organisation.name, item);
     let back = format!("/{}/seances/{}", access.organisation.slug, record.sitting.id);
-    extract::render(&extract, &back).map_err(|e| HtmlError::internal(&e))
+    Ok(crate::printed::render(
+        &state.db,
+        access.scope,
+        crate::printed::Document::Extract,
+        serde_json::json!({ "e": extract, "back": back }),
+    )
+    .await?)
 }
 
 async fn extract_html(
@@ -251,12 +257,12 @@ async fn sitting_document(
     let record = service::sitting(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)?;
     let content = crate::minutes::SittingDocument::of(&record, &access.organisation.name);
     let back = format!("/{}/seances/{id}", access.organisation.slug);
-    let html = match name {
-        "liste-deliberations" => crate::minutes::render_list(&content, &back),
-        "proces-verbal" => crate::minutes::render_minutes(&content, &back),
+    let document = match name {
+        "liste-deliberations" => crate::printed::Document::DeliberationsList,
+        "proces-verbal" => crate::printed::Document::Minutes,
         _ => return Err(HtmlError::not_found()),
-    }
-    .map_err(|e| HtmlError::internal(&e))?;
+    };
+    let html = crate::printed::render(&state.db, access.scope, document, serde_json::json!({ "d": content, "back": back })).await?;
     match format {
         "html" => Ok(Html(html).into_response()),
         "pdf" => pdf_response(html, &format!("{name}_{}.pdf", record.sitting.date)).await,

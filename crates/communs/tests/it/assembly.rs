@@ -196,3 +196,38 @@ async fn a_register_that_breaks_the_rules_of_its_day_is_refused_and_nothing_is_s
     assert!(again.contains("M2021-641"), "{again}");
     assert_eq!(app.count("SELECT COUNT(*) FROM assembly_sittings").await, 1);
 }
+
+#[tokio::test]
+async fn an_organisation_adapts_the_template_of_its_extracts() {
+    let app = TestApp::demo().await;
+    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
+    let templates = format!("/{METROPOLE}/modeles-documents");
+    let page = dsi.get(&templates).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Extrait du registre des délibérations") && page.body.contains("Modèle fourni avec la plateforme."));
+    let broken = dsi.post_form(&format!("{templates}/extrait"), &[("modele", "<main>{% for x in %}</main>")]).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.body.contains("modèle refusé"), "{}", broken.body);
+    let ours = "<main><h1>Extrait n° {{ e.number }} — Montpellier Méditerranée Métropole</h1><p>{{ e.voters }} votants sur {{ e.members_in_office }}</p><p>{{ e.title }}</p></main>";
+    assert_eq!(dsi.post_form(&format!("{templates}/extrait"), &[("modele", ours)]).await.status, StatusCode::SEE_OTHER);
+    let extract = dsi.get(&format!("/{METROPOLE}/deliberations/M2021-641/extrait.html")).await;
+    assert!(
+        extract.body.contains("<h1>Extrait n° M2021-641 — Montpellier Méditerranée Métropole</h1><p>82 votants sur 92</p>"),
+        "{}",
+        extract.body
+    );
+    let pdf = dsi.get(&format!("/{METROPOLE}/deliberations/M2021-641/extrait.pdf")).await;
+    assert!(crate::convention::pdf_text(&pdf.bytes).contains("82 votants sur 92"));
+    // Other organisations keep the product's template; an empty one brings it back.
+    let juvignac = app.signed_in(JUVIGNAC_AGENT).await.get("/juvignac/deliberations/19.07.01.05/extrait.html").await;
+    assert!(juvignac.body.contains("Nombre de membres en exercice : 29"));
+    assert_eq!(dsi.post_form(&format!("{templates}/extrait"), &[("modele", "")]).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        dsi.get(&format!("/{METROPOLE}/deliberations/M2021-641/extrait.html")).await.body.contains("Nombre de membres en exercice : 92")
+    );
+    // Only administrators adapt them.
+    let mut agent = app.signed_in(JUVIGNAC_AGENT).await;
+    agent.get("/juvignac/modeles-documents").await;
+    assert_eq!(agent.post_form("/juvignac/modeles-documents/extrait", &[("modele", "<main>x</main>")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM assembly_document_templates").await, 0);
+}

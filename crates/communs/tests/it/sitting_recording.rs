@@ -105,7 +105,7 @@ async fn a_sitting_is_prepared_attended_voted_and_its_extract_signed() {
     let valid: Vec<(&str, &str)> = valid.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(agent.post_form(&format!("/juvignac/seances/{id}/presences"), &valid).await.status, StatusCode::SEE_OTHER);
     let page = agent.get(&format!("/juvignac/seances/{id}")).await;
-    assert!(page.body.contains("Votants : 26") && page.body.contains("15 requis, 18 comptés"), "{}", page.body);
+    assert!(page.body.contains("Votants à l'ouverture : 26") && page.body.contains("15 requis, 18 comptés"), "{}", page.body);
 
     // Tallies that do not add up, or name someone absent, are refused.
     let wrong =
@@ -196,9 +196,29 @@ async fn no_vote_without_quorum_and_elected_members_only_read() {
     assert_eq!(agent.post_form(&format!("/juvignac/seances/{second}/presences"), &form).await.status, StatusCode::SEE_OTHER);
     let page = agent.get(&format!("/juvignac/seances/{second}")).await;
     assert!(page.body.contains("0 requis, 10 comptés") && page.body.contains("sans condition de quorum"), "{}", page.body);
+    // A member leaves before the vote: nine voters from then on.
+    let (leaving, present_already) = (members[0].to_string(), members[1].to_string());
+    let twice = agent
+        .post_form(
+            &format!("/juvignac/seances/{second}/mouvements"),
+            &[("membre", &present_already), ("mouvement", "arrive"), ("rang", "1")],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("est déjà présent(e)"), "{}", twice.body);
+    let left = agent
+        .post_form(&format!("/juvignac/seances/{second}/mouvements"), &[("membre", &leaving), ("mouvement", "part"), ("rang", "1")])
+        .await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    let ten = agent.post_form(&format!("/juvignac/seances/{second}/projets/1/vote"), &[("scrutin", "show_of_hands"), ("pour", "10")]).await;
+    assert_eq!(ten.status, StatusCode::UNPROCESSABLE_ENTITY, "one member left: nine voters");
     let voted =
-        agent.post_form(&format!("/juvignac/seances/{second}/projets/1/vote"), &[("scrutin", "show_of_hands"), ("pour", "10")]).await;
+        agent.post_form(&format!("/juvignac/seances/{second}/projets/1/vote"), &[("scrutin", "show_of_hands"), ("pour", "9")]).await;
     assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    let minutes = agent.get(&format!("/juvignac/seances/{second}/proces-verbal.html")).await;
+    assert!(minutes.body.contains("quitte la séance à partir du projet 1"), "{}", minutes.body);
+    let extract = agent.get("/juvignac/deliberations/26.12.21.01/extrait.html").await;
+    assert!(extract.body.contains("Présents (9) :") && extract.body.contains("Votants : 9"), "{}", extract.body);
     assert!(agent.get(voted.location()).await.body.contains("délibération n° 26.12.21.01"));
 
     let mut elected = app.signed_in(JUVIGNAC_ELECTED).await;
