@@ -221,6 +221,8 @@ pub async fn past_sitting(db: &Db, actor: Actor<'_>, toml_text: &str) -> Result<
                     body_id,
                     name,
                     political_group: None,
+                    substitute: None,
+                    postal_address: None,
                     email: None,
                     mandate_start: &date.to_string(),
                     mandate_end: None,

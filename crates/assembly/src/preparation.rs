@@ -68,6 +68,12 @@ pub struct MemberInput {
     pub political_group: String,
     #[serde(default)]
     pub email: String,
+    /// *Suppléant*, where the law provides one.
+    #[serde(default)]
+    pub substitute: String,
+    /// Postal address, for a convocation on paper.
+    #[serde(default)]
+    pub postal_address: String,
     #[serde(default)]
     pub mandate_start: String,
     #[serde(default)]
@@ -95,11 +101,14 @@ pub async fn add_member(db: &Db, actor: Actor<'_>, scope: OrgScope, body_id: i64
         return Err(AssemblyError::Conflict(format!("{} est déjà en exercice sur cette période", member.name)));
     }
     let (group, end) = (optional(&input.political_group), end.map(|e| e.to_string()));
+    let (substitute, postal_address) = (optional(&input.substitute), optional(&input.postal_address));
     let mut tx = db.begin().await?;
     let record = sql::MemberRecord {
         body_id,
         name: &name,
         political_group: group.as_deref(),
+        substitute: substitute.as_deref(),
+        postal_address: postal_address.as_deref(),
         email: email.as_deref(),
         mandate_start: &start.to_string(),
         mandate_end: end.as_deref(),

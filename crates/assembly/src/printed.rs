@@ -78,7 +78,8 @@ fn render_with(template: &str, context: impl Serialize) -> Result<String, miniji
     environment.set_formatter(|out, state, value| {
         if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() && !value.is_undefined() && !value.is_none() {
             let text = value.to_string();
-            let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
+            let escaped =
+                text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
             out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
         } else {
             minijinja::escape_formatter(out, state, value)
@@ -149,7 +150,10 @@ mod tests {
     fn templates_escape_values_and_report_errors() {
         let html = render_with("<p>{{ e.title }}</p>", json!({ "e": { "title": "<script>x</script> & co" } })).unwrap();
         assert_eq!(html, "<p>&lt;script&gt;x&lt;/script&gt; &amp; co</p>");
-        assert_eq!(render_with("{{ d }} {{ q }}", json!({ "d": "20/12/2021", "q": "l'\"acte\"" })).unwrap(), "20/12/2021 l&#39;&quot;acte&quot;");
+        assert_eq!(
+            render_with("{{ d }} {{ q }}", json!({ "d": "20/12/2021", "q": "l'\"acte\"" })).unwrap(),
+            "20/12/2021 l&#39;&quot;acte&quot;"
+        );
         let error = render_with("{% for x in %}", json!({})).unwrap_err().to_string();
         assert!(error.contains("syntax error"), "{error}");
         for document in Document::ALL {

@@ -38,6 +38,8 @@ pub struct MemberRecord<'a> {
     pub body_id: i64,
     pub name: &'a str,
     pub political_group: Option<&'a str>,
+    pub substitute: Option<&'a str>,
+    pub postal_address: Option<&'a str>,
     pub email: Option<&'a str>,
     pub mandate_start: &'a str,
     pub mandate_end: Option<&'a str>,
@@ -46,12 +48,14 @@ pub struct MemberRecord<'a> {
 pub async fn insert_member(tx: &mut Tx, scope: OrgScope, m: &MemberRecord<'_>) -> Result<i64, StoreError> {
     Ok(scoped(
         scope,
-        "INSERT INTO assembly_members (organisation_id, body_id, name, political_group, email, mandate_start, mandate_end, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO assembly_members (organisation_id, body_id, name, political_group, substitute, postal_address, email, mandate_start, \
+         mandate_end, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(m.body_id)
     .bind(m.name.to_string())
     .bind(m.political_group.map(str::to_string))
+    .bind(m.substitute.map(str::to_string))
+    .bind(m.postal_address.map(str::to_string))
     .bind(m.email.map(str::to_string))
     .bind(m.mandate_start.to_string())
     .bind(m.mandate_end.map(str::to_string))

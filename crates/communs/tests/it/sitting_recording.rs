@@ -29,8 +29,16 @@ async fn a_sitting_is_prepared_attended_voted_and_its_extract_signed() {
         agent.post_form("/juvignac/assemblees", &[("kind", "commission"), ("name", "Commission des finances"), ("numbering", "")]).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);
     let commission = app.count("SELECT id FROM assembly_bodies WHERE name = 'Commission des finances'").await;
-    let member = [("name", "Mme MICHEL"), ("email", "michel@juvignac.example"), ("mandate_start", "2026-01-01")];
+    let member = [
+        ("name", "Mme MICHEL"),
+        ("email", "michel@juvignac.example"),
+        ("substitute", "M. BRAEMER"),
+        ("postal_address", "Hôtel de ville, 34990 Juvignac"),
+        ("mandate_start", "2026-01-01"),
+    ];
     assert_eq!(agent.post_form(&format!("/juvignac/assemblees/{commission}/membres"), &member).await.status, StatusCode::SEE_OTHER);
+    let bodies = agent.get("/juvignac/assemblees").await;
+    assert!(bodies.body.contains("<td>M. BRAEMER</td><td>Hôtel de ville, 34990 Juvignac</td>"), "{}", bodies.body);
     let twice = agent.post_form(&format!("/juvignac/assemblees/{commission}/membres"), &member).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(twice.body.contains("déjà en exercice"));
