@@ -2,6 +2,7 @@
 //! sittings with their agenda, convocations, attendance, proxies, quorum and votes, and the documents
 //! of the register of deliberations.
 
+pub mod annexes;
 pub mod convocations;
 pub mod error;
 pub mod extract;

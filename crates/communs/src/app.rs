@@ -14,7 +14,7 @@ use utoipa::OpenApi;
 use web::{AppState, HtmlError, Problem, csrf, metrics};
 
 /// Largest request body accepted (documents come with the later slices and raise it per route).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+const MAX_BODY_BYTES: usize = 24 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()

@@ -54,23 +54,27 @@ pub async fn verify_forms(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let submitted = if parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/")) {
-        parts.uri.query().and_then(|q| find_field(q.as_bytes()))
-    } else {
-        None
+    let secret = &state.settings.secret;
+    let valid = |token: Option<String>| {
+        token.is_some_and(|token| {
+            [cookies::SESSION, cookies::PRESESSION]
+                .iter()
+                .filter_map(|name| cookies::get(&parts.headers, name))
+                .any(|cookie| token_matches(secret, cookie, &token))
+        })
     };
+    // An upload carries its token in the URL: checked without reading the body, which streams on.
+    let multipart = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/"));
+    if multipart {
+        if !valid(parts.uri.query().and_then(|q| find_field(q.as_bytes()))) {
+            return HtmlError::forbidden_csrf().into_response();
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return HtmlError::bad_request("Le formulaire envoyé est trop volumineux.").into_response();
     };
-    let submitted = submitted.or_else(|| find_field(&bytes));
-    let secret = &state.settings.secret;
-    let valid = submitted.is_some_and(|token| {
-        [cookies::SESSION, cookies::PRESESSION]
-            .iter()
-            .filter_map(|name| cookies::get(&parts.headers, name))
-            .any(|cookie| token_matches(secret, cookie, &token))
-    });
-    if !valid {
+    if !valid(find_field(&bytes)) {
         return HtmlError::forbidden_csrf().into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await

@@ -20,6 +20,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{slug}/assemblees/{body}/membres", post(add_member))
         .route("/{slug}/seances/{id}/projets", post(add_item))
+        .route(
+            "/{slug}/seances/{id}/projets/{rank}/annexes",
+            post(add_annex).layer(axum::extract::DefaultBodyLimit::max(crate::annexes::MAX_BYTES + 64 * 1024)),
+        )
         .route("/{slug}/seances/{id}/convocations", post(send_convocations))
         .route("/{slug}/seances/{id}/seconde-convocation", post(convene_again))
         .route("/{slug}/seances/{id}/presences", post(record_attendance))
@@ -98,6 +102,38 @@ async fn add_item(
     access.require_agent()?;
     match preparation::add_item(&state.db, access.actor(), access.scope, id, &input).await {
         Ok(_) => Ok(to_sitting(&access, id, "Projet inscrit à l'ordre du jour.")),
+        Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
+    }
+}
+
+/// An annex of a project, sent as `multipart/form-data` (field `fichier`; the CSRF token in the URL).
+async fn add_annex(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id, rank)): Path<(String, i64, i64)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, HtmlError> {
+    access.require_agent()?;
+    let mut upload = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("fichier") {
+            let filename = field.file_name().unwrap_or("annexe").to_string();
+            let content = match field.bytes().await {
+                Ok(bytes) => bytes.to_vec(),
+                Err(_) => {
+                    let too_big =
+                        AssemblyError::Invalid(format!("une annexe pèse {} Mo au plus", crate::annexes::MAX_BYTES / (1024 * 1024)));
+                    return refused(&state, &access, Back::Sitting(id), too_big).await;
+                }
+            };
+            upload = Some(crate::annexes::Upload { filename, content });
+        }
+    }
+    let Some(upload) = upload else {
+        return refused(&state, &access, Back::Sitting(id), AssemblyError::Invalid("choisissez le fichier de l'annexe".into())).await;
+    };
+    match crate::annexes::add(&state.db, &state.blobs, access.actor(), access.scope, (id, rank), upload).await {
+        Ok(annex) => Ok(to_sitting(&access, id, &format!("Annexe « {} » jointe au projet {rank}.", annex.filename))),
         Err(e) => refused(&state, &access, Back::Sitting(id), e).await,
     }
 }

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/seances", get(sittings).post(super::manage::create_sitting))
         .route("/{slug}/seances/{id}", get(sitting))
         .route("/{slug}/seances/{id}/{document}", get(sitting_document))
+        .route("/{slug}/seances/{id}/annexes/{annex}", get(annex))
         .route("/{slug}/deliberations/{number}/extrait.html", get(extract_html))
         .route("/{slug}/deliberations/{number}/extrait.pdf", get(extract_pdf))
 }
@@ -143,9 +144,15 @@ pub(super) struct SittingPage {
     today: String,
     ballots: [crate::rules::votes::Ballot; 3],
     convocations: Vec<crate::convocations::Convocation>,
+    annexes: Vec<crate::annexes::Annex>,
 }
 
 impl SittingPage {
+    /// The annexes of the project `item_id`.
+    fn annexes_of(&self, item_id: &i64) -> Vec<&crate::annexes::Annex> {
+        self.annexes.iter().filter(|a| a.item_id == *item_id).collect()
+    }
+
     /// `15/12/2026 18:04`, Paris time.
     fn at(&self, millis: &i64) -> String {
         store::clock::format_paris(*millis)
@@ -195,7 +202,9 @@ pub(super) async fn sitting_page(
         clear_days,
     };
     let convocations = crate::convocations::of_sitting(&state.db, access.scope, id).await?;
+    let annexes = crate::annexes::of_sitting(&state.db, access.scope, id).await?;
     Ok(SittingPage {
+        annexes,
         page: with_breadcrumbs(access, &title),
         slug: access.organisation.slug.clone(),
         convocations,
@@ -268,6 +277,36 @@ async fn sitting_document(
         "pdf" => pdf_response(html, &format!("{name}_{}.pdf", record.sitting.date)).await,
         _ => Err(HtmlError::not_found()),
     }
+}
+
+/// An annex of a project, shown in the browser.
+async fn annex(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id, annex)): Path<(String, i64, i64)>,
+) -> Result<Response, HtmlError> {
+    annex_response(&state, access.scope, id, annex).await
+}
+
+/// An annex as the browser shows it (inline, under its name).
+pub(super) async fn annex_response(
+    state: &AppState,
+    scope: store::OrgScope,
+    sitting_id: i64,
+    annex_id: i64,
+) -> Result<Response, HtmlError> {
+    let (annex, bytes) = crate::annexes::content(&state.db, &state.blobs, scope, sitting_id, annex_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, annex.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", annex.filename.replace(|c: char| !c.is_ascii_graphic() && c != ' ', "_")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A printed document as PDF, laid out on the blocking pool.

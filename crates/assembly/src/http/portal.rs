@@ -25,11 +25,13 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/convocations/{token}/reponse", post(answer_by_link))
         .route("/{slug}/convocations/{token}/annotations", post(annotate_by_link))
         .route("/{slug}/convocations/{token}/projets/{document}", get(project_by_link))
+        .route("/{slug}/convocations/{token}/annexes/{annex}", get(annex_by_link))
         .route("/{slug}/mes-seances", get(my_sittings))
         .route("/{slug}/mes-seances/{sitting}", get(signed_in))
         .route("/{slug}/mes-seances/{sitting}/reponse", post(answer_signed_in))
         .route("/{slug}/mes-seances/{sitting}/annotations", post(annotate_signed_in))
         .route("/{slug}/mes-seances/{sitting}/projets/{document}", get(project_signed_in))
+        .route("/{slug}/mes-seances/{sitting}/annexes/{annex}", get(annex_signed_in))
 }
 
 /// Whose convocation a request reads, and the address its forms post to.
@@ -97,10 +99,16 @@ struct ConvocationPage {
     c: Convocation,
     r: SittingRecord,
     annotations: Vec<Annotation>,
+    annexes: Vec<crate::annexes::Annex>,
     error: Option<String>,
 }
 
 impl ConvocationPage {
+    /// The annexes of the project `item_id`.
+    fn annexes_of(&self, item_id: &i64) -> Vec<&crate::annexes::Annex> {
+        self.annexes.iter().filter(|a| a.item_id == *item_id).collect()
+    }
+
     fn long(&self, date: impl std::borrow::Borrow<time::Date>) -> String {
         kernel::calendar::format_long_fr(*date.borrow())
     }
@@ -120,7 +128,9 @@ impl ConvocationPage {
 async fn page(state: &AppState, viewer: &Viewer, reader: &Reader, error: Option<String>) -> Result<ConvocationPage, HtmlError> {
     let (c, r) = convocations::open(&state.db, reader.scope, reader.locator()).await?.ok_or_else(HtmlError::not_found)?;
     let annotations = convocations::annotations(&state.db, reader.scope, c.id).await?;
+    let annexes = crate::annexes::of_sitting(&state.db, reader.scope, r.sitting.id).await?;
     Ok(ConvocationPage {
+        annexes,
         page: viewer.page(&format!("Convocation — {} du {}", r.sitting.body.name, kernel::calendar::format_long_fr(r.sitting.date))),
         base: reader.base.clone(),
         organisation: reader.organisation.name.clone(),
@@ -196,6 +206,27 @@ async fn project_by_link(
     Path((slug, token, document)): Path<(String, String, String)>,
 ) -> Result<Response, HtmlError> {
     project_pdf(&state, &Reader::by_link(&state, &slug, &token).await?, &document).await
+}
+
+/// An annex of the sitting the convocation is for.
+async fn annex(state: &AppState, reader: &Reader, annex_id: i64) -> Result<Response, HtmlError> {
+    let (_, r) = convocations::open(&state.db, reader.scope, reader.locator()).await?.ok_or_else(HtmlError::not_found)?;
+    super::pages::annex_response(state, reader.scope, r.sitting.id, annex_id).await
+}
+
+async fn annex_by_link(
+    State(state): State<AppState>,
+    Path((slug, token, annex_id)): Path<(String, String, i64)>,
+) -> Result<Response, HtmlError> {
+    annex(&state, &Reader::by_link(&state, &slug, &token).await?, annex_id).await
+}
+
+async fn annex_signed_in(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, sitting, annex_id)): Path<(String, i64, i64)>,
+) -> Result<Response, HtmlError> {
+    annex(&state, &Reader::signed_in(&state, access, sitting).await?, annex_id).await
 }
 
 async fn signed_in(

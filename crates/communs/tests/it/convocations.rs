@@ -109,6 +109,18 @@ async fn a_member_reads_annotates_and_answers_through_the_personal_link() {
     let app = TestApp::demo().await;
     let mut agent = app.signed_in(JUVIGNAC_AGENT).await;
     let id = prepared_sitting(&app, &mut agent, "2099-03-27", true).await;
+    // An annex goes with the project: PDF, PNG or JPEG only.
+    agent.get(&format!("/juvignac/seances/{id}")).await;
+    let refused =
+        agent.upload(&format!("/juvignac/seances/{id}/projets/1/annexes"), "fichier", "tarifs.xlsx", b"PK\x03\x04 a spreadsheet").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("PDF, PNG ou JPEG"), "{}", refused.body);
+    let grid = b"%PDF-1.4\n% grille tarifaire\n%%EOF\n";
+    let attached = agent.upload(&format!("/juvignac/seances/{id}/projets/1/annexes"), "fichier", "Grille tarifaire 2027.pdf", grid).await;
+    assert_eq!(attached.status, StatusCode::SEE_OTHER, "{}", attached.body);
+    let forged = app.client().upload(&format!("/juvignac/seances/{id}/projets/1/annexes"), "fichier", "x.pdf", grid).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no token, no upload");
+    assert_eq!(app.count("SELECT COUNT(*) FROM assembly_annexes").await, 1);
     agent.post_form(&format!("/juvignac/seances/{id}/convocations"), &[]).await;
     let token = token_of(&app).await;
     let link = format!("/juvignac/convocations/{token}");

@@ -50,6 +50,8 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/modeles-documents", &[]),
     ("POST", "/{slug}/modeles-documents/extrait", &[("modele", "<main>intrus</main>")]),
     ("GET", "/{slug}/seances/1/proces-verbal.pdf", &[]),
+    ("GET", "/{slug}/seances/1/annexes/1", &[]),
+    ("POST", "/{slug}/seances/1/projets/1/annexes", &[("fichier", "x")]),
     ("GET", "/{slug}/mes-seances", &[]),
     ("GET", "/{slug}/mes-seances/1", &[]),
     ("POST", "/{slug}/mes-seances/1/reponse", &[("reponse", "present")]),

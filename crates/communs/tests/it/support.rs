@@ -157,6 +157,20 @@ impl Client {
         self.request(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes()).await
     }
 
+    /// Uploads a file as a browser does: `multipart/form-data`, the CSRF token of the last form in the URL.
+    pub async fn upload(&mut self, path: &str, field: &str, filename: &str, content: &[u8]) -> TestResponse {
+        let token = self.csrf.clone().unwrap_or_default();
+        let boundary = "----communs-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, &format!("{path}?csrf={}", encode(&token)), Some(&content_type), body).await
+    }
+
     pub async fn send_json(&mut self, method: Method, path: &str, body: &str) -> TestResponse {
         self.request(method, path, Some("application/json"), body.as_bytes().to_vec()).await
     }
