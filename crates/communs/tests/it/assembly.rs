@@ -103,6 +103,7 @@ async fn the_register_extract_prints_the_seeds_figures_as_html_and_pdf() {
         assert!(html.body.contains(expected), "{expected} in:\n{}", html.body);
     }
     assert!(html.body.contains("la présente délibération est adoptée à l&#39;unanimité"), "{}", html.body);
+    assert!(html.body.contains("href=\"/static/document.css\"") && !html.body.contains("<style"), "printable, within the CSP");
     let pdf = dsi.get(&format!("/{METROPOLE}/deliberations/M2021-641/extrait.pdf")).await;
     assert_eq!((pdf.status, pdf.content_type()), (StatusCode::OK, "application/pdf"));
     let text = crate::convention::pdf_text(&pdf.bytes);

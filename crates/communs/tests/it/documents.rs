@@ -64,7 +64,8 @@ fn assert_accessible(body: &str, what: &str) {
             }
         }
     }
-    assert!(body.contains("@page") && body.contains("size: A4"), "{what}: print stylesheet");
+    assert!(body.contains("<link rel=\"stylesheet\" href=\"/static/document.css\">"), "{what}: print stylesheet");
+    assert!(!body.contains("<style"), "{what}: no inline style, which the content security policy blocks");
 }
 
 #[tokio::test]
@@ -110,7 +111,6 @@ async fn juvignacs_deliberation_states_the_figures_of_its_annexe_2() {
     for n in 1..=11 {
         assert!(convention.body.contains(&format!(">Article {n} — ")), "Article {n}");
     }
-    assert!(convention.body.contains("break-before: page"));
     assert_eq!(convention.body.matches("<section class=\"annexe\"").count(), 4, "each annexe starts a page");
     for n in 1..=4 {
         assert!(convention.body.contains(&format!(">Annexe {n} — ")), "Annexe {n}");
@@ -220,6 +220,15 @@ async fn the_documents_are_accessible_and_printable() {
             assert_accessible(&response.body, &path);
         }
     }
+}
+
+#[tokio::test]
+async fn the_print_stylesheet_is_served() {
+    let app = TestApp::empty().await;
+    let css = app.client().get("/static/document.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type().starts_with("text/css"));
+    assert!(css.body.contains("@page { size: A4;") && css.body.contains(".annexe { break-before: page;"));
 }
 
 #[tokio::test]
