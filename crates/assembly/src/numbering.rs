@@ -4,8 +4,8 @@
 
 use time::Date;
 
-/// The placeholders a pattern may use.
-pub const PLACEHOLDERS: [&str; 6] = ["{yyyy}", "{yy}", "{mm}", "{dd}", "{rank}", "{seq}"];
+/// The fields a pattern may use, replaced by the date, the rank or the sequence number.
+pub const FIELDS: [&str; 6] = ["{yyyy}", "{yy}", "{mm}", "{dd}", "{rank}", "{seq}"];
 
 /// The pattern of a new body of this kind, until the organisation sets its own.
 pub fn default_pattern(kind: crate::rules::convocation::BodyKind) -> &'static str {
@@ -20,15 +20,15 @@ pub fn default_pattern(kind: crate::rules::convocation::BodyKind) -> &'static st
 }
 
 /// Checks a pattern: it must place at least `{rank}` or `{seq}` (else two deliberations would share a
-/// number), use only known placeholders, and give a number the @ctes internal number can carry once its
+/// number), use only known fields, and give a number the @ctes internal number can carry once its
 /// separators are dropped (letters, digits, `.`, `-`, `_`).
 pub fn check(pattern: &str) -> Result<(), String> {
     let mut rest = pattern.to_string();
-    for placeholder in PLACEHOLDERS {
-        rest = rest.replace(placeholder, "");
+    for field in FIELDS {
+        rest = rest.replace(field, "");
     }
     if rest.contains('{') || rest.contains('}') {
-        return Err(format!("numérotation « {pattern} » : seuls {} sont reconnus", PLACEHOLDERS.join(", ")));
+        return Err(format!("numérotation « {pattern} » : seuls {} sont reconnus", FIELDS.join(", ")));
     }
     if !rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
         return Err(format!("numérotation « {pattern} » : lettres, chiffres, points, tirets et soulignés seulement"));

@@ -310,7 +310,7 @@ pub(super) async fn annex_response(
 }
 
 /// A printed document as PDF, laid out on the blocking pool.
-async fn pdf_response(html: String, file_name: &str) -> Result<Response, HtmlError> {
+pub(super) async fn pdf_response(html: String, file_name: &str) -> Result<Response, HtmlError> {
     let pdf = tokio::task::spawn_blocking(move || docgen::html_pdf(&html))
         .await
         .map_err(|e| HtmlError::internal(&e))?

@@ -10,7 +10,7 @@ use crate::service::{self, SittingRecord};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -296,18 +296,7 @@ async fn project_pdf(state: &AppState, reader: &Reader, document: &str) -> Resul
     }
     .render()
     .map_err(|e| HtmlError::internal(&e))?;
-    let pdf = tokio::task::spawn_blocking(move || docgen::html_pdf(&html))
-        .await
-        .map_err(|e| HtmlError::internal(&e))?
-        .map_err(|e| HtmlError::internal(&e))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"projet-{rank}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
+    super::pages::pdf_response(html, &format!("projet-{rank}.pdf")).await
 }
 
 /// A sitting the signed-in member is convened to, with the link of their convocation.
