@@ -7,14 +7,14 @@ use store::testing::TestDb;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/e2e.py");
 const INSTALL: &str = "apt-get install chromium chromium-driver && python3 -m venv /tmp/fx-venv && /tmp/fx-venv/bin/pip install selenium \
-                       && export COMMUNS_TEST_E2E_PYTHON=/tmp/fx-venv/bin/python";
+                       && export COMMUNS_TEST_PYTHON=/tmp/fx-venv/bin/python";
 
 #[tokio::test]
 async fn a_sitting_from_convocation_to_extract_in_a_browser() {
     for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
         assert!(std::path::Path::new(tool).exists(), "{tool} is needed for the browser test: {INSTALL}");
     }
-    let python = std::env::var("COMMUNS_TEST_E2E_PYTHON").unwrap_or_else(|_| "python3".into());
+    let python = std::env::var("COMMUNS_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
     let database = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();
     let mut server = crate::serve::start(&database.url, dir.path(), &[]);

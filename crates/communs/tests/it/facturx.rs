@@ -9,12 +9,12 @@ use std::process::Command;
 
 const CHECKER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/check-facturx.py");
 const INSTALL: &str = "python3 -m venv /tmp/fx-venv && /tmp/fx-venv/bin/pip install factur-x saxonche \
-                       && export COMMUNS_TEST_FACTURX_PYTHON=/tmp/fx-venv/bin/python";
+                       && export COMMUNS_TEST_PYTHON=/tmp/fx-venv/bin/python";
 
-/// Runs `scripts/check-facturx.py` on a document with the Python of `COMMUNS_TEST_FACTURX_PYTHON`
+/// Runs `scripts/check-facturx.py` on a document with the Python of `COMMUNS_TEST_PYTHON`
 /// (default `python3`); panics with its report, or with how to install it when it is missing.
 fn assert_valid_facturx(document: &Path) {
-    let python = std::env::var("COMMUNS_TEST_FACTURX_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let python = std::env::var("COMMUNS_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string());
     let output = Command::new(&python).arg(CHECKER).arg(document).output().unwrap_or_else(|e| {
         panic!("cannot run {python} ({e}); the Factur-X validator (pip install factur-x saxonche) is needed: {INSTALL}")
     });
