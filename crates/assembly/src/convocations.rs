@@ -467,13 +467,8 @@ pub fn message_text(organisation: &str, record: &SittingRecord, convocation: &Co
     (subject, text)
 }
 
-/// How convocations leave the platform: the transport, the sender, and the public address of the
-/// platform for the personal links.
-pub struct Mailer {
-    pub transport: mail::Transport,
-    pub sender: mail::Mailbox,
-    pub public_url: String,
-}
+/// How convocations leave the platform (the mail crate's transport, sender and public address).
+pub use mail::Mailer;
 
 /// Delivers one convocation (the job of [`DELIVERY_JOB`]): the e-mail with the agenda, the personal link
 /// and the iCalendar invitation; then its delivery is timestamped. Delivering twice sends once.

@@ -324,3 +324,30 @@ pub async fn record_movement(
     tx.commit().await?;
     Ok(())
 }
+
+/// What the legality control and the publication add to the register entry of a deliberation: its
+/// ACTES identifier, its reception in prefecture and its publication date (written by the acts slice).
+pub async fn record_legality(
+    tx: &mut store::Tx,
+    scope: OrgScope,
+    number: &str,
+    actes_id: &str,
+    received_on: Option<time::Date>,
+    published_on: Option<time::Date>,
+) -> Result<(), AssemblyError> {
+    let Some(item) = sql::item_by_number(tx, scope, number).await? else {
+        return Err(AssemblyError::NotFound(format!("aucune délibération n° {number}")));
+    };
+    let written = sql::RegisterRecord {
+        item_id: item.id,
+        signed_at: item.signed_at.as_deref(),
+        signed_on: item.signed_on.clone(),
+        signatory: item.signatory.as_deref(),
+        signatory_title: item.signatory_title.as_deref(),
+        published_on: published_on.map(|d| d.to_string()).or(item.published_on.clone()),
+        actes_id: Some(actes_id),
+        prefecture_received_on: received_on.map(|d| d.to_string()).or(item.prefecture_received_on.clone()),
+    };
+    sql::record_register(tx, scope, written).await?;
+    Ok(())
+}

@@ -354,6 +354,19 @@ pub async fn items(db: &Db, scope: OrgScope, sitting_id: i64) -> Result<Vec<Item
     .await?)
 }
 
+/// The deliberation numbered `number`, in a transaction.
+pub async fn item_by_number(tx: &mut Tx, scope: OrgScope, number: &str) -> Result<Option<ItemRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        "SELECT id, sitting_id, rank, title, theme, matiere, rapporteur, rapporteur_title, draft_text, explanatory_note, decision, number, \
+         ballot, votes_for, votes_against, votes_abstention, votes_not_voting, adopted, vote_names, signed_at, signed_on, signatory, \
+         signatory_title, published_on, actes_id, prefecture_received_on FROM assembly_items WHERE organisation_id = $1 AND number = $2",
+    )
+    .bind(number.to_string())
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// The sitting of the deliberation numbered `number`, if any.
 pub async fn sitting_of_number(db: &Db, scope: OrgScope, number: &str) -> Result<Option<i64>, StoreError> {
     let row = scoped(scope, "SELECT sitting_id FROM assembly_items WHERE organisation_id = $1 AND number = $2")

@@ -49,3 +49,11 @@ pub enum MailError {
     #[error("le serveur SMTP {server} n'a pas répondu dans le délai de {seconds} s")]
     Timeout { server: String, seconds: u64 },
 }
+
+/// How the platform's e-mails leave it: the transport, the sender, and the public address of the
+/// platform for the links the messages carry.
+pub struct Mailer {
+    pub transport: Transport,
+    pub sender: Mailbox,
+    pub public_url: String,
+}

@@ -16,6 +16,7 @@ pub mod pkcs12;
 mod signed_data;
 pub mod timestamp;
 pub mod validation;
+pub mod vault;
 
 pub use authority::CertificateAuthority;
 pub use credential::Credential;
@@ -23,3 +24,9 @@ pub use error::SigningError;
 pub use pades::{PadesLevel, SignatureRequest};
 pub use timestamp::TimestampAuthority;
 pub use validation::{SignatureReport, ValidationReport};
+pub use vault::KeyVault;
+
+/// A certificate (DER) as PEM.
+pub fn pem_certificate(der: &[u8]) -> String {
+    asn1::pem("CERTIFICATE", der)
+}

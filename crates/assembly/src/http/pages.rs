@@ -1,6 +1,5 @@
 //! The sittings of an organisation and the extracts of its register of deliberations.
 
-use crate::extract::Extract;
 use crate::model::Sitting;
 use crate::service::{self, SittingRecord};
 use askama::Template;
@@ -235,17 +234,9 @@ async fn sitting(
 
 /// The extract of the deliberation `number` as HTML; 404 when the organisation has none of that number.
 async fn extract_document(state: &AppState, access: &OrgAccess, number: &str) -> Result<String, HtmlError> {
-    let record = service::deliberation(&state.db, access.scope, number).await?.ok_or_else(HtmlError::not_found)?;
-    let item = record.deliberation(number).ok_or_else(HtmlError::not_found)?;
-    let extract = Extract::of(&record, &access.organisation.name, item);
-    let back = format!("/{}/seances/{}", access.organisation.slug, record.sitting.id);
-    Ok(crate::printed::render(
-        &state.db,
-        access.scope,
-        crate::printed::Document::Extract,
-        serde_json::json!({ "e": extract, "back": back }),
-    )
-    .await?)
+    crate::extract::html(&state.db, access.scope, &access.organisation.name, &access.organisation.slug, number)
+        .await?
+        .ok_or_else(HtmlError::not_found)
 }
 
 async fn extract_html(
