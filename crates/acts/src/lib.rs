@@ -1,0 +1,12 @@
+//! The acts slice (*actes administratifs*): acts with their nature and classification, signature
+//! circuits, transmission to the prefecture's legality control through @ctes, publication, and the
+//! accounting flows (PES V2) sent to the public accountant.
+
+mod error;
+pub mod keys;
+pub mod legality;
+pub mod model;
+pub mod service;
+mod store;
+
+pub use error::ActsError;
