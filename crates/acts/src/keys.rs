@@ -39,14 +39,24 @@ pub async fn credential(
     signatory: &Signatory<'_>,
     now: OffsetDateTime,
 ) -> Result<Credential, ActsError> {
-    let millis = (now.unix_timestamp_nanos() / 1_000_000) as i64;
-    if let Some(row) = credentials::of_user(tx, scope, signatory.user_id, millis).await? {
+    if let Some(row) = credentials::of_user(tx, scope, signatory.user_id, millis(now)).await? {
         return open(vault, &row);
     }
     let authority = authority(tx, vault, scope, organisation, now).await?;
     let subject = Subject { common_name: signatory.name, organisation, email: Some(signatory.email) };
     let credential = authority.issue_signer(&subject, now)?;
     save(tx, vault, scope, Some(signatory.user_id), "signer", "demo", &credential).await?;
+    Ok(credential)
+}
+
+/// The organisation's seal (*cachet*): a certificate issued to the organisation itself.
+pub async fn seal(tx: &mut Tx, vault: &KeyVault, scope: OrgScope, organisation: &str, now: OffsetDateTime) -> Result<Credential, ActsError> {
+    if let Some(row) = credentials::seal(tx, scope, millis(now)).await? {
+        return open(vault, &row);
+    }
+    let authority = authority(tx, vault, scope, organisation, now).await?;
+    let credential = authority.issue_signer(&Subject { common_name: organisation, organisation, email: None }, now)?;
+    save(tx, vault, scope, None, "signer", "demo", &credential).await?;
     Ok(credential)
 }
 

@@ -3,10 +3,14 @@
 //! accounting flows (PES V2) sent to the public accountant.
 
 mod error;
+pub mod circuit;
 pub mod keys;
 pub mod legality;
 pub mod model;
+pub mod publication;
 pub mod service;
+pub mod settings;
 mod store;
+pub mod transmission;
 
 pub use error::ActsError;

@@ -331,7 +331,7 @@ pub async fn record_legality(
     tx: &mut store::Tx,
     scope: OrgScope,
     number: &str,
-    actes_id: &str,
+    actes_id: Option<&str>,
     received_on: Option<time::Date>,
     published_on: Option<time::Date>,
 ) -> Result<(), AssemblyError> {
@@ -345,7 +345,7 @@ pub async fn record_legality(
         signatory: item.signatory.as_deref(),
         signatory_title: item.signatory_title.as_deref(),
         published_on: published_on.map(|d| d.to_string()).or(item.published_on.clone()),
-        actes_id: Some(actes_id),
+        actes_id: actes_id.or(item.actes_id.as_deref()),
         prefecture_received_on: received_on.map(|d| d.to_string()).or(item.prefecture_received_on.clone()),
     };
     sql::record_register(tx, scope, written).await?;

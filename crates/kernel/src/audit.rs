@@ -28,10 +28,15 @@ pub enum AuditAction {
     AttendanceRecorded,
     VoteRecorded,
     ConvocationsSent,
+    ActCreated,
+    ActCircuitDecision,
+    ActTransmitted,
+    ActPublished,
+    SigningSettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 27] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Logout,
@@ -54,6 +59,11 @@ impl AuditAction {
         Self::AttendanceRecorded,
         Self::VoteRecorded,
         Self::ConvocationsSent,
+        Self::ActCreated,
+        Self::ActCircuitDecision,
+        Self::ActTransmitted,
+        Self::ActPublished,
+        Self::SigningSettingsChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +90,11 @@ impl AuditAction {
             Self::AttendanceRecorded => "attendance_recorded",
             Self::VoteRecorded => "vote_recorded",
             Self::ConvocationsSent => "convocations_sent",
+            Self::ActCreated => "act_created",
+            Self::ActCircuitDecision => "act_circuit_decision",
+            Self::ActTransmitted => "act_transmitted",
+            Self::ActPublished => "act_published",
+            Self::SigningSettingsChanged => "signing_settings_changed",
         }
     }
 
@@ -107,6 +122,11 @@ impl AuditAction {
             Self::AttendanceRecorded => "Présences et pouvoirs enregistrés",
             Self::VoteRecorded => "Vote ou extrait de délibération enregistré",
             Self::ConvocationsSent => "Convocations envoyées",
+            Self::ActCreated => "Acte créé",
+            Self::ActCircuitDecision => "Visa, signature ou refus dans un circuit",
+            Self::ActTransmitted => "Acte transmis au contrôle de légalité",
+            Self::ActPublished => "Acte publié",
+            Self::SigningSettingsChanged => "Circuit, délégation ou certificat de signature modifié",
         }
     }
 

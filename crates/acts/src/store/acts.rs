@@ -90,9 +90,6 @@ pub async fn get(db: &Db, scope: OrgScope, id: i64) -> Result<Option<ActRow>, St
     Ok(scoped_as(scope, select_acts!("WHERE organisation_id = $1 AND id = $2")).bind(id).fetch_optional(db.pool()).await?)
 }
 
-pub async fn get_for_update(tx: &mut Tx, scope: OrgScope, id: i64) -> Result<Option<ActRow>, StoreError> {
-    Ok(scoped_as(scope, select_acts!("WHERE organisation_id = $1 AND id = $2")).bind(id).fetch_optional(&mut **tx).await?)
-}
 
 /// The act of register number or internal number `number` (the newest when several years share it).
 pub async fn by_number(db: &Db, scope: OrgScope, number: &str) -> Result<Option<ActRow>, StoreError> {

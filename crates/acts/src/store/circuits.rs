@@ -116,12 +116,6 @@ pub async fn steps(db: &Db, scope: OrgScope, act_id: i64) -> Result<Vec<StepRow>
         .await?)
 }
 
-pub async fn steps_in_tx(tx: &mut Tx, scope: OrgScope, act_id: i64) -> Result<Vec<StepRow>, StoreError> {
-    Ok(scoped_as(scope, select_steps!("WHERE s.organisation_id = $1 AND s.act_id = $2 ORDER BY s.position"))
-        .bind(act_id)
-        .fetch_all(&mut **tx)
-        .await?)
-}
 
 /// Every current step of the organisation (the parapheur's in-trays are filtered from these).
 pub async fn current_steps(db: &Db, scope: OrgScope) -> Result<Vec<StepRow>, StoreError> {

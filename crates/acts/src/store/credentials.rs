@@ -81,6 +81,19 @@ pub async fn of_user(tx: &mut Tx, scope: OrgScope, user_id: i64, now: i64) -> Re
     .await?)
 }
 
+/// The newest valid seal certificate of the organisation (issued to the organisation itself).
+pub async fn seal(tx: &mut Tx, scope: OrgScope, now: i64) -> Result<Option<CredentialRow>, StoreError> {
+    Ok(scoped_as(
+        scope,
+        select_credentials!(
+            "WHERE organisation_id = $1 AND purpose = 'signer' AND user_id IS NULL AND revoked_at IS NULL AND not_after > $2 ORDER BY id DESC LIMIT 1"
+        ),
+    )
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// Every certificate of the organisation, its authority first.
 pub async fn list(db: &Db, scope: OrgScope) -> Result<Vec<CredentialRow>, StoreError> {
     Ok(scoped_as(scope, select_credentials!("WHERE organisation_id = $1 AND revoked_at IS NULL ORDER BY purpose, id")).fetch_all(db.pool()).await?)

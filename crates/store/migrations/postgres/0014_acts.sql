@@ -139,3 +139,17 @@ CREATE TABLE act_classifications (
     document TEXT NOT NULL,
     imported_at BIGINT NOT NULL
 );
+
+-- What the @ctes envelope says of the organisation (*arrondissement*, nature code, referent, return
+-- address) and its SIRET (open-data feeds), set by its administrators before the first transmission.
+CREATE TABLE act_settings (
+    organisation_id BIGINT PRIMARY KEY REFERENCES organisations (id),
+    arrondissement TEXT NOT NULL,
+    collectivity_nature TEXT NOT NULL,
+    referent_name TEXT NOT NULL,
+    referent_email TEXT NOT NULL,
+    referent_phone TEXT NOT NULL,
+    return_email TEXT NOT NULL,
+    siret TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
