@@ -69,6 +69,31 @@ pub async fn import(db: &Db, vault: &KeyVault, scope: OrgScope, user_id: i64, fi
     Ok(credential.subject())
 }
 
+/// A certificate of the organisation as its pages list it.
+#[derive(Debug, Clone)]
+pub struct CertificateInfo {
+    pub subject: String,
+    pub authority: bool,
+    pub seal: bool,
+    pub imported: bool,
+    pub not_after: OffsetDateTime,
+}
+
+/// The organisation's certificates: its authority, its seal, its members' certificates.
+pub async fn certificates(db: &Db, scope: OrgScope) -> Result<Vec<CertificateInfo>, ActsError> {
+    Ok(credentials::list(db, scope)
+        .await?
+        .into_iter()
+        .map(|row| CertificateInfo {
+            authority: row.purpose == "authority",
+            seal: row.purpose == "signer" && row.user_id.is_none(),
+            imported: row.source == "pkcs12",
+            not_after: OffsetDateTime::from_unix_timestamp(row.not_after / 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            subject: row.subject,
+        })
+        .collect())
+}
+
 /// The platform's timestamp authority, created on first use under its own root.
 pub async fn timestamp_authority(tx: &mut Tx, vault: &KeyVault, now: OffsetDateTime) -> Result<TimestampAuthority, ActsError> {
     if credentials::timestamp_authority(tx).await?.is_none() {

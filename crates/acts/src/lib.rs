@@ -3,14 +3,18 @@
 //! accounting flows (PES V2) sent to the public accountant.
 
 mod error;
+pub mod export;
 pub mod circuit;
 pub mod keys;
 pub mod legality;
 pub mod model;
+pub mod notify;
 pub mod publication;
 pub mod service;
 pub mod settings;
+pub mod simulator;
 mod store;
+pub mod http;
 pub mod transmission;
 
 pub use error::ActsError;

@@ -7,7 +7,6 @@ use store::{Db, OrgScope, StoreError, Tx, clock};
 
 #[derive(sqlx::FromRow)]
 pub struct CredentialRow {
-    pub id: i64,
     pub user_id: Option<i64>,
     pub purpose: String,
     pub source: String,
@@ -16,7 +15,6 @@ pub struct CredentialRow {
     pub chain: String,
     pub sealed_key: String,
     pub not_after: i64,
-    pub created_at: i64,
 }
 
 /// A credential to write: base64 DER certificate, chain as base64 DER values joined by commas.
@@ -54,7 +52,7 @@ pub async fn insert(tx: &mut Tx, scope: OrgScope, c: &NewCredential<'_>) -> Resu
 macro_rules! select_credentials {
     ($tail:literal) => {
         concat!(
-            "SELECT id, user_id, purpose, source, subject, certificate, chain, sealed_key, not_after, created_at FROM signing_credentials ",
+            "SELECT user_id, purpose, source, subject, certificate, chain, sealed_key, not_after FROM signing_credentials ",
             $tail
         )
     };
@@ -97,18 +95,6 @@ pub async fn seal(tx: &mut Tx, scope: OrgScope, now: i64) -> Result<Option<Crede
 /// Every certificate of the organisation, its authority first.
 pub async fn list(db: &Db, scope: OrgScope) -> Result<Vec<CredentialRow>, StoreError> {
     Ok(scoped_as(scope, select_credentials!("WHERE organisation_id = $1 AND revoked_at IS NULL ORDER BY purpose, id")).fetch_all(db.pool()).await?)
-}
-
-pub async fn revoke(tx: &mut Tx, scope: OrgScope, id: i64) -> Result<bool, StoreError> {
-    let result = scoped(
-        scope,
-        "UPDATE signing_credentials SET revoked_at = $3 WHERE organisation_id = $1 AND id = $2 AND purpose = 'signer' AND revoked_at IS NULL",
-    )
-    .bind(id)
-    .bind(clock::now_millis())
-    .execute(&mut **tx)
-    .await?;
-    Ok(result.rows_affected() == 1)
 }
 
 #[derive(sqlx::FromRow)]
