@@ -2,13 +2,13 @@
 //! seal) assigned to a role or a person; an act goes through them one step at a time, each done by its
 //! assignee or by whoever replaces them during an absence (delegation), or rejected with a reason.
 
+use crate::ActsError;
 use crate::keys::{self, Signatory};
 use crate::legality::Nature;
 use crate::model::{Act, ActState, Assignee, Circuit, CircuitStep, Delegation, Step, StepKind, StepState};
 use crate::service::{self, parse_date};
 use crate::store::acts as act_sql;
 use crate::store::circuits as sql;
-use crate::ActsError;
 use identity::service::Actor;
 use kernel::Role;
 use kernel::audit::AuditAction;
@@ -65,7 +65,10 @@ pub async fn circuits(db: &Db, scope: OrgScope) -> Result<Vec<Circuit>, ActsErro
             .collect::<Result<Vec<_>, ActsError>>()?;
         defined.push(Circuit { id: row.id, nature, name: row.name, steps });
     }
-    Ok(Nature::ALL.into_iter().map(|nature| defined.iter().find(|c| c.nature == nature).cloned().unwrap_or_else(|| default_circuit(nature))).collect())
+    Ok(Nature::ALL
+        .into_iter()
+        .map(|nature| defined.iter().find(|c| c.nature == nature).cloned().unwrap_or_else(|| default_circuit(nature)))
+        .collect())
 }
 
 /// Without a circuit of its own, an act is signed by an administrator of the organisation.
@@ -79,7 +82,14 @@ pub fn default_circuit(nature: Nature) -> Circuit {
 }
 
 /// Replaces the circuit of `nature`. It must have a step that signs (signature or seal).
-pub async fn save_circuit(db: &Db, scope: OrgScope, person: &Person<'_>, nature: Nature, name: &str, steps: &[CircuitStep]) -> Result<(), ActsError> {
+pub async fn save_circuit(
+    db: &Db,
+    scope: OrgScope,
+    person: &Person<'_>,
+    nature: Nature,
+    name: &str,
+    steps: &[CircuitStep],
+) -> Result<(), ActsError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ActsError::Invalid("le nom du circuit est obligatoire".into()));
@@ -97,8 +107,11 @@ pub async fn save_circuit(db: &Db, scope: OrgScope, person: &Person<'_>, nature:
     let mut tx = db.begin().await?;
     sql::save_circuit(&mut tx, scope, nature.letters(), name, &rows).await?;
     let target = format!("circuit:{}", nature.letters());
-    audit::record(&mut tx, person.actor().entry(Some(scope.organisation_id()), AuditAction::SigningSettingsChanged, &target, json!({ "steps": rows.len() })))
-        .await?;
+    audit::record(
+        &mut tx,
+        person.actor().entry(Some(scope.organisation_id()), AuditAction::SigningSettingsChanged, &target, json!({ "steps": rows.len() })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -113,8 +126,13 @@ pub async fn start(db: &Db, scope: OrgScope, person: &Person<'_>, act_id: i64) -
     let act = service::act(db, scope, act_id).await?.ok_or_else(|| ActsError::NotFound(format!("acte {act_id} introuvable")))?;
     let circuit = circuits(db, scope).await?.into_iter().find(|c| c.nature == act.nature).unwrap_or_else(|| default_circuit(act.nature));
     let mut tx = db.begin().await?;
-    if !act_sql::transition(&mut tx, scope, act_id, &[ActState::Draft.code(), ActState::Rejected.code()], ActState::InCircuit.code()).await? {
-        return Err(ActsError::Conflict(format!("l'acte est « {} » : seul un brouillon ou un acte refusé entre dans un circuit", act.state.label())));
+    if !act_sql::transition(&mut tx, scope, act_id, &[ActState::Draft.code(), ActState::Rejected.code()], ActState::InCircuit.code())
+        .await?
+    {
+        return Err(ActsError::Conflict(format!(
+            "l'acte est « {} » : seul un brouillon ou un acte refusé entre dans un circuit",
+            act.state.label()
+        )));
     }
     sql::delete_steps(&mut tx, scope, act_id).await?;
     for (i, step) in circuit.steps.iter().enumerate() {
@@ -162,7 +180,11 @@ pub async fn decide_at(
 ) -> Result<ActState, ActsError> {
     let act = service::act(db, scope, act_id).await?.ok_or_else(|| ActsError::NotFound(format!("acte {act_id} introuvable")))?;
     if act.state != ActState::InCircuit {
-        return Err(ActsError::Conflict(format!("l'acte {} n'est pas dans un circuit (état : {})", act.display_number(), act.state.label())));
+        return Err(ActsError::Conflict(format!(
+            "l'acte {} n'est pas dans un circuit (état : {})",
+            act.display_number(),
+            act.state.label()
+        )));
     }
     let all = steps(db, scope, act_id).await?;
     let step = all.iter().find(|s| s.state == StepState::Current).ok_or_else(|| ActsError::Conflict("aucune étape en attente".into()))?;
@@ -170,7 +192,9 @@ pub async fn decide_at(
     let on_behalf_of = may_act(person, step, &delegations, now.date())?;
 
     let (signed, detail) = match &decision {
-        Decision::Reject { reason } if reason.trim().is_empty() => return Err(ActsError::Invalid("le motif du refus est obligatoire".into())),
+        Decision::Reject { reason } if reason.trim().is_empty() => {
+            return Err(ActsError::Invalid("le motif du refus est obligatoire".into()));
+        }
         Decision::Reject { reason } => (None, format!("{} refusé : {}", step.kind.label(), reason.trim())),
         Decision::Approve if step.kind.signs() => {
             let pdf = blobs.get(act.current_sha256()).await?;
@@ -211,7 +235,12 @@ pub async fn decide_at(
     }
     service::record(&mut tx, scope, act_id, step.kind.code(), person.name, &detail).await?;
     let target = format!("act:{}", act.display_number());
-    let entry = person.actor().entry(Some(scope.organisation_id()), AuditAction::ActCircuitDecision, &target, json!({ "step": step.position, "detail": detail }));
+    let entry = person.actor().entry(
+        Some(scope.organisation_id()),
+        AuditAction::ActCircuitDecision,
+        &target,
+        json!({ "step": step.position, "detail": detail }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(state)
@@ -283,14 +312,28 @@ async fn sign_pdf(
     let credential = if step.kind == StepKind::Seal {
         keys::seal(&mut tx, vault, scope, organisation, now).await?
     } else {
-        keys::credential(&mut tx, vault, scope, organisation, &Signatory { user_id: person.user_id, name: person.name, email: person.email }, now).await?
+        keys::credential(
+            &mut tx,
+            vault,
+            scope,
+            organisation,
+            &Signatory { user_id: person.user_id, name: person.name, email: person.email },
+            now,
+        )
+        .await?
     };
     let timestamps = keys::timestamp_authority(&mut tx, vault, now).await?;
     tx.commit().await?;
-    let when = format!("le {} à {} (UTC)", kernel::calendar::format_fr(now.date()), now.time().format(time::macros::format_description!("[hour]:[minute]")).unwrap_or_default());
+    let when = format!(
+        "le {} à {} (UTC)",
+        kernel::calendar::format_fr(now.date()),
+        now.time().format(time::macros::format_description!("[hour]:[minute]")).unwrap_or_default()
+    );
     let lines = match (step.kind, on_behalf_of) {
         (StepKind::Seal, _) => vec![format!("Cachet électronique : {organisation}"), format!("apposé par {} {when}", person.name)],
-        (_, Some((_, absent))) => vec![format!("Signé électroniquement par {}", person.name), format!("pour {absent}, {when}"), organisation.to_string()],
+        (_, Some((_, absent))) => {
+            vec![format!("Signé électroniquement par {}", person.name), format!("pour {absent}, {when}"), organisation.to_string()]
+        }
         (_, None) => vec![format!("Signé électroniquement par {}", person.name), when, organisation.to_string()],
     };
     let reason = if step.kind == StepKind::Seal { "Cachet de l'organisation" } else { "Signature de l'acte" };
@@ -305,7 +348,8 @@ async fn sign_pdf(
 
 /// Enqueues the notification of the act's current step.
 async fn notify(tx: &mut Tx, scope: OrgScope, act_id: i64) -> Result<(), ActsError> {
-    let job = NewJob::new(NOTIFY_JOB, json!({ "organisation_id": scope.organisation_id(), "act_id": act_id })).organisation(scope.organisation_id());
+    let job = NewJob::new(NOTIFY_JOB, json!({ "organisation_id": scope.organisation_id(), "act_id": act_id }))
+        .organisation(scope.organisation_id());
     jobs::enqueue(tx, job).await?;
     Ok(())
 }
@@ -330,7 +374,15 @@ pub async fn delegations(db: &Db, scope: OrgScope) -> Result<Vec<Delegation>, Ac
 }
 
 /// Records that `to` replaces `from` between two dates (both members of the organisation).
-pub async fn add_delegation(db: &Db, scope: OrgScope, person: &Person<'_>, from: i64, to: i64, starts_on: Date, ends_on: Date) -> Result<i64, ActsError> {
+pub async fn add_delegation(
+    db: &Db,
+    scope: OrgScope,
+    person: &Person<'_>,
+    from: i64,
+    to: i64,
+    starts_on: Date,
+    ends_on: Date,
+) -> Result<i64, ActsError> {
     if from == to {
         return Err(ActsError::Invalid("une personne ne peut pas se déléguer à elle-même".into()));
     }
@@ -343,7 +395,12 @@ pub async fn add_delegation(db: &Db, scope: OrgScope, person: &Person<'_>, from:
     }
     let mut tx = db.begin().await?;
     let id = sql::insert_delegation(&mut tx, scope, from, to, &starts_on.to_string(), &ends_on.to_string()).await?;
-    let entry = person.actor().entry(Some(scope.organisation_id()), AuditAction::SigningSettingsChanged, "delegation", json!({ "from": from, "to": to }));
+    let entry = person.actor().entry(
+        Some(scope.organisation_id()),
+        AuditAction::SigningSettingsChanged,
+        "delegation",
+        json!({ "from": from, "to": to }),
+    );
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
@@ -354,7 +411,8 @@ pub async fn remove_delegation(db: &Db, scope: OrgScope, person: &Person<'_>, id
     if !sql::delete_delegation(&mut tx, scope, id).await? {
         return Err(ActsError::NotFound(format!("délégation {id} introuvable")));
     }
-    let entry = person.actor().entry(Some(scope.organisation_id()), AuditAction::SigningSettingsChanged, "delegation", json!({ "removed": id }));
+    let entry =
+        person.actor().entry(Some(scope.organisation_id()), AuditAction::SigningSettingsChanged, "delegation", json!({ "removed": id }));
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(())

@@ -29,7 +29,11 @@ pub async fn write(db: &Db, blobs: &BlobStore, scope: OrgScope, number: &str, ou
         }
     }
     let pdf = blobs.get(act.current_sha256()).await?;
-    let signed_name = format!("{}{}.pdf", safe(act.actes_id.as_deref().unwrap_or(&act.internal_number)), if act.signed_sha256.is_some() { "_signe" } else { "" });
+    let signed_name = format!(
+        "{}{}.pdf",
+        safe(act.actes_id.as_deref().unwrap_or(&act.internal_number)),
+        if act.signed_sha256.is_some() { "_signe" } else { "" }
+    );
     let anchors = keys::trust_anchors(db, scope).await?;
     let report = signing::validation::validate(&pdf, &anchors)?;
     std::fs::write(out.join(&signed_name), &pdf).map_err(io)?;

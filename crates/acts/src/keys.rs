@@ -20,11 +20,18 @@ pub struct Signatory<'a> {
 }
 
 /// The organisation's certificate authority, created on first use (`now` dates it).
-pub async fn authority(tx: &mut Tx, vault: &KeyVault, scope: OrgScope, organisation: &str, now: OffsetDateTime) -> Result<CertificateAuthority, ActsError> {
+pub async fn authority(
+    tx: &mut Tx,
+    vault: &KeyVault,
+    scope: OrgScope,
+    organisation: &str,
+    now: OffsetDateTime,
+) -> Result<CertificateAuthority, ActsError> {
     if let Some(row) = credentials::authority(tx, scope).await? {
         return Ok(CertificateAuthority::open(decode(&row.certificate)?, &vault.open(&row.sealed_key)?)?);
     }
-    let authority = CertificateAuthority::create(&format!("Autorité de certification de démonstration — {organisation}"), organisation, now)?;
+    let authority =
+        CertificateAuthority::create(&format!("Autorité de certification de démonstration — {organisation}"), organisation, now)?;
     save(tx, vault, scope, None, "authority", "demo", authority.credential()).await?;
     Ok(authority)
 }
@@ -50,7 +57,13 @@ pub async fn credential(
 }
 
 /// The organisation's seal (*cachet*): a certificate issued to the organisation itself.
-pub async fn seal(tx: &mut Tx, vault: &KeyVault, scope: OrgScope, organisation: &str, now: OffsetDateTime) -> Result<Credential, ActsError> {
+pub async fn seal(
+    tx: &mut Tx,
+    vault: &KeyVault,
+    scope: OrgScope,
+    organisation: &str,
+    now: OffsetDateTime,
+) -> Result<Credential, ActsError> {
     if let Some(row) = credentials::seal(tx, scope, millis(now)).await? {
         return open(vault, &row);
     }
@@ -98,7 +111,8 @@ pub async fn certificates(db: &Db, scope: OrgScope) -> Result<Vec<CertificateInf
 pub async fn timestamp_authority(tx: &mut Tx, vault: &KeyVault, now: OffsetDateTime) -> Result<TimestampAuthority, ActsError> {
     if credentials::timestamp_authority(tx).await?.is_none() {
         let root = CertificateAuthority::create("Racine de l'autorité d'horodatage de communs", "communs", now)?;
-        let issued = root.issue_timestamping(&Subject { common_name: "Autorité d'horodatage de communs", organisation: "communs", email: None }, now)?;
+        let issued = root
+            .issue_timestamping(&Subject { common_name: "Autorité d'horodatage de communs", organisation: "communs", email: None }, now)?;
         credentials::insert_timestamp_authority(
             tx,
             &STANDARD.encode(root.credential().certificate_der()),

@@ -2,9 +2,10 @@
 //! circuits, transmission to the prefecture's legality control through @ctes, publication, and the
 //! accounting flows (PES V2) sent to the public accountant.
 
+pub mod circuit;
 mod error;
 pub mod export;
-pub mod circuit;
+pub mod http;
 pub mod keys;
 pub mod legality;
 pub mod model;
@@ -14,7 +15,6 @@ pub mod service;
 pub mod settings;
 pub mod simulator;
 mod store;
-pub mod http;
 pub mod transmission;
 
 pub use error::ActsError;

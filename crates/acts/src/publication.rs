@@ -34,7 +34,8 @@ pub async fn publish(db: &Db, scope: OrgScope, actor: Actor<'_>, act_id: i64, at
     }
     service::record(&mut tx, scope, act_id, "published", actor.label, &format!("Publié le {}", kernel::calendar::format_fr(on))).await?;
     let target = format!("act:{}", act.display_number());
-    audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::ActPublished, &target, json!({ "published_at": at }))).await?;
+    audit::record(&mut tx, actor.entry(Some(scope.organisation_id()), AuditAction::ActPublished, &target, json!({ "published_at": at })))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -56,7 +57,9 @@ impl Search {
         let haystack = fold(&format!("{} {} {}", act.subject, act.display_number(), act.internal_number));
         (text.is_empty() || text.split_whitespace().all(|word| haystack.contains(word)))
             && self.nature.is_none_or(|n| n == act.nature)
-            && (self.matter.trim().is_empty() || act.matter_code == self.matter.trim() || act.matter_code.starts_with(&format!("{}.", self.matter.trim())))
+            && (self.matter.trim().is_empty()
+                || act.matter_code == self.matter.trim()
+                || act.matter_code.starts_with(&format!("{}.", self.matter.trim())))
             && self.from.is_none_or(|from| act.decided_on >= from)
             && self.to.is_none_or(|to| act.decided_on <= to)
     }
@@ -107,7 +110,9 @@ pub const SCDL_COLUMNS: [&str; 17] = [
 /// The published deliberations as an SCDL `deliberations` CSV (comma-separated, UTF-8), each linked
 /// to its PDF under `public_url`.
 pub async fn scdl_deliberations(db: &Db, scope: OrgScope, organisation: &Organisation, public_url: &str) -> Result<String, ActsError> {
-    let settings = settings::get(db, scope).await?.ok_or_else(|| ActsError::Invalid("le SIRET de l'organisation n'est pas renseigné (paramètres @ctes)".into()))?;
+    let settings = settings::get(db, scope)
+        .await?
+        .ok_or_else(|| ActsError::Invalid("le SIRET de l'organisation n'est pas renseigné (paramètres @ctes)".into()))?;
     settings.check_siret(organisation)?;
     let classification = service::classification(db, scope).await?;
     let mut out = csv_line(SCDL_COLUMNS.iter().map(|c| c.to_string()));

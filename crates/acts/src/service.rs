@@ -1,10 +1,10 @@
 //! Acts: reading them with their documents, and creating them from an upload or from a deliberation of
 //! the assembly slice.
 
+use crate::ActsError;
 use crate::legality::{Classification, InternalNumber, MatterCodes, Nature, PieceTypeCode, check_subject};
 use crate::model::{Act, ActState, Annex, Direction, Event, Message};
 use crate::store::acts::{self as sql, ActRow, AnnexRow, NewAct};
-use crate::ActsError;
 use store::blobs::BlobStore;
 use store::{Db, OrgScope, Tx};
 use time::Date;
@@ -39,7 +39,11 @@ pub async fn published(db: &Db, scope: OrgScope) -> Result<Vec<Act>, ActsError> 
 }
 
 pub async fn history(db: &Db, scope: OrgScope, act_id: i64) -> Result<Vec<Event>, ActsError> {
-    Ok(sql::events(db, scope, act_id).await?.into_iter().map(|e| Event { at: e.at, kind: e.kind, actor: e.actor, detail: e.detail }).collect())
+    Ok(sql::events(db, scope, act_id)
+        .await?
+        .into_iter()
+        .map(|e| Event { at: e.at, kind: e.kind, actor: e.actor, detail: e.detail })
+        .collect())
 }
 
 pub async fn messages(db: &Db, scope: OrgScope, act_id: i64) -> Result<Vec<Message>, ActsError> {
@@ -79,7 +83,14 @@ pub(crate) fn assemble(row: ActRow, annexes: Vec<AnnexRow>) -> Result<Act, ActsE
         created_at: row.created_at,
         annexes: annexes
             .into_iter()
-            .map(|a| Annex { id: a.id, position: a.position, piece_type: a.piece_type, filename: a.filename, sha256: a.sha256, size: a.size })
+            .map(|a| Annex {
+                id: a.id,
+                position: a.position,
+                piece_type: a.piece_type,
+                filename: a.filename,
+                sha256: a.sha256,
+                size: a.size,
+            })
             .collect(),
     })
 }
@@ -116,7 +127,9 @@ pub struct NewActInput {
 
 /// The classification the organisation files its acts under: the one it imported, or the national one.
 pub async fn classification(db: &Db, scope: OrgScope) -> Result<Classification, ActsError> {
-    let row = store::tenant::scoped(scope, "SELECT document FROM act_classifications WHERE organisation_id = $1").fetch_optional(db.pool()).await?;
+    let row = store::tenant::scoped(scope, "SELECT document FROM act_classifications WHERE organisation_id = $1")
+        .fetch_optional(db.pool())
+        .await?;
     match row {
         Some(row) => {
             let document: String = sqlx::Row::try_get(&row, 0)?;
@@ -130,7 +143,8 @@ pub async fn classification(db: &Db, scope: OrgScope) -> Result<Classification, 
 pub async fn import_classification(db: &Db, scope: OrgScope, xml: &[u8]) -> Result<Classification, ActsError> {
     let classification = Classification::parse(xml)?;
     let text = String::from_utf8(xml.to_vec()).unwrap_or_else(|_| classification.to_xml());
-    let document = if text.contains("encoding=\"ISO-8859-1\"") || text.contains("encoding='ISO-8859-1'") { classification.to_xml() } else { text };
+    let document =
+        if text.contains("encoding=\"ISO-8859-1\"") || text.contains("encoding='ISO-8859-1'") { classification.to_xml() } else { text };
     store::tenant::scoped(
         scope,
         "INSERT INTO act_classifications (organisation_id, version_date, document, imported_at) VALUES ($1, $2, $3, $4) \

@@ -1,8 +1,9 @@
-//! What the @ctes envelope says of an organisation: its SIREN and département (from its record), and
-//! the arrondissement, nature code, referent and return address its administrators set.
+//! What the @ctes envelope says of an organisation: its SIREN (from its record), and the département,
+//! arrondissement, nature code, referent and return address its administrators set (the département
+//! is suggested from the organisation's INSEE or postal code).
 
-use crate::legality::{Arrondissement, CollectivityNature, Departement, Email, Referent, Sender};
 use crate::ActsError;
+use crate::legality::{Arrondissement, CollectivityNature, Departement, Email, Referent, Sender};
 use identity::model::Organisation;
 use kernel::Siren;
 use serde::Serialize;
@@ -13,6 +14,8 @@ use store::{Db, OrgScope, clock};
 /// The settings as typed.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LegalitySettings {
+    /// `034`, `02A`, `974`.
+    pub departement: String,
     pub arrondissement: String,
     pub collectivity_nature: String,
     pub referent_name: String,
@@ -26,7 +29,8 @@ pub struct LegalitySettings {
 impl LegalitySettings {
     /// The envelope's sender for `organisation`; a French message names what is missing or invalid.
     pub fn sender(&self, organisation: &Organisation) -> Result<Sender, ActsError> {
-        let siren = organisation.siren.as_deref().ok_or_else(|| ActsError::Invalid("le SIREN de l'organisation n'est pas renseigné".into()))?;
+        let siren =
+            organisation.siren.as_deref().ok_or_else(|| ActsError::Invalid("le SIREN de l'organisation n'est pas renseigné".into()))?;
         let arrondissement: u8 = self
             .arrondissement
             .trim()
@@ -35,7 +39,7 @@ impl LegalitySettings {
         let email = |text: &str| Email::parse(text.trim());
         Ok(Sender {
             siren: Siren::parse(siren).map_err(|e| ActsError::Invalid(e.to_string()))?,
-            departement: departement_of(organisation)?,
+            departement: Departement::parse(self.departement.trim())?,
             arrondissement: Arrondissement::new(arrondissement)?,
             nature: CollectivityNature::parse(self.collectivity_nature.trim())?,
             referent: Some(Referent {
@@ -58,8 +62,8 @@ impl LegalitySettings {
     }
 }
 
-/// The organisation's département, from its INSEE code (communes) or its first postal code.
-pub fn departement_of(organisation: &Organisation) -> Result<Departement, ActsError> {
+/// The département suggested for the organisation, from its INSEE code (communes) or its first postal code.
+pub fn suggested_departement(organisation: &Organisation) -> Result<Departement, ActsError> {
     let from_insee = organisation.insee_code.as_deref().map(|code| match &code[..2] {
         "97" | "98" => code[..3].to_string(),
         prefix => format!("0{prefix}"),
@@ -79,20 +83,21 @@ pub fn departement_of(organisation: &Organisation) -> Result<Departement, ActsEr
 pub async fn get(db: &Db, scope: OrgScope) -> Result<Option<LegalitySettings>, ActsError> {
     let row = scoped(
         scope,
-        "SELECT arrondissement, collectivity_nature, referent_name, referent_email, referent_phone, return_email, siret FROM act_settings \
+        "SELECT departement, arrondissement, collectivity_nature, referent_name, referent_email, referent_phone, return_email, siret FROM act_settings \
          WHERE organisation_id = $1",
     )
     .fetch_optional(db.pool())
     .await?;
     row.map(|r| {
         Ok(LegalitySettings {
-            arrondissement: r.try_get(0)?,
-            collectivity_nature: r.try_get(1)?,
-            referent_name: r.try_get(2)?,
-            referent_email: r.try_get(3)?,
-            referent_phone: r.try_get(4)?,
-            return_email: r.try_get(5)?,
-            siret: r.try_get(6)?,
+            departement: r.try_get(0)?,
+            arrondissement: r.try_get(1)?,
+            collectivity_nature: r.try_get(2)?,
+            referent_name: r.try_get(3)?,
+            referent_email: r.try_get(4)?,
+            referent_phone: r.try_get(5)?,
+            return_email: r.try_get(6)?,
+            siret: r.try_get(7)?,
         })
     })
     .transpose()
@@ -105,12 +110,13 @@ pub async fn save(db: &Db, scope: OrgScope, organisation: &Organisation, setting
     settings.check_siret(organisation)?;
     scoped(
         scope,
-        "INSERT INTO act_settings (organisation_id, arrondissement, collectivity_nature, referent_name, referent_email, referent_phone, \
-         return_email, siret, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (organisation_id) DO UPDATE SET \
-         arrondissement = excluded.arrondissement, collectivity_nature = excluded.collectivity_nature, referent_name = excluded.referent_name, \
+        "INSERT INTO act_settings (organisation_id, departement, arrondissement, collectivity_nature, referent_name, referent_email, \
+         referent_phone, return_email, siret, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (organisation_id) \
+         DO UPDATE SET departement = excluded.departement, arrondissement = excluded.arrondissement, collectivity_nature = excluded.collectivity_nature, referent_name = excluded.referent_name, \
          referent_email = excluded.referent_email, referent_phone = excluded.referent_phone, return_email = excluded.return_email, \
          siret = excluded.siret, updated_at = excluded.updated_at",
     )
+    .bind(settings.departement.trim().to_string())
     .bind(settings.arrondissement.trim().to_string())
     .bind(settings.collectivity_nature.trim().to_string())
     .bind(settings.referent_name.trim().to_string())

@@ -16,7 +16,7 @@ use web::{AppState, HtmlError, Problem, csrf, metrics};
 /// Largest request body accepted (documents come with the later slices and raise it per route).
 const MAX_BODY_BYTES: usize = 24 * 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, acts: acts::http::ActsServices) -> Router {
     Router::new()
         .merge(identity::http::page_routes())
         .merge(identity::http::api_routes())
@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .merge(convention::http::api_routes())
         .merge(assembly::http::page_routes())
         .merge(assembly::http::api_routes())
+        .merge(acts::http::routes(acts))
         .merge(crate::admin::routes())
         .merge(web::ops::routes())
         .merge(web::assets::routes())

@@ -39,6 +39,31 @@ pub struct Config {
     /// when absent, whose `.eml` files any mail client opens.
     #[serde(skip_serializing)]
     pub mail: Option<mail::MailConfig>,
+    /// How acts reach the legality control (`[legality]`); the prefecture simulator of `data_dir`, in
+    /// process, when absent.
+    #[serde(default)]
+    pub legality: LegalityConfig,
+    /// File of the key that seals the signing keys at rest; `keys/signing.kek` of `data_dir` when absent.
+    pub signing_key_file: Option<PathBuf>,
+}
+
+/// `[legality]`: the operator codes of the platform as a *tiers de télétransmission*, and the address of
+/// the @ctes platform (`url`), or none for the simulator in process.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalityConfig {
+    /// Base URL of a prefecture simulator or gateway (`communs prefecture-sim`), e.g. `http://127.0.0.1:9400`.
+    pub url: Option<String>,
+    /// The operator's trigram in file names, assigned by the ministry.
+    pub trigram: String,
+    /// The application code of the envelopes (`EACT--…`).
+    pub application: String,
+}
+
+impl Default for LegalityConfig {
+    fn default() -> Self {
+        Self { url: None, trigram: "CMN".into(), application: "EACT".into() }
+    }
 }
 
 impl Default for Config {
@@ -53,6 +78,8 @@ impl Default for Config {
             blobs: None,
             public_url: None,
             mail: None,
+            legality: LegalityConfig::default(),
+            signing_key_file: None,
         }
     }
 }
@@ -107,6 +134,15 @@ impl Config {
 
     pub fn mail_config(&self) -> mail::MailConfig {
         self.mail.clone().unwrap_or_else(|| mail::MailConfig::file(self.data_dir.join("outbox")))
+    }
+
+    pub fn signing_key_file(&self) -> PathBuf {
+        self.signing_key_file.clone().unwrap_or_else(|| self.data_dir.join("keys").join("signing.kek"))
+    }
+
+    /// Where the in-process prefecture simulator keeps its transactions.
+    pub fn prefecture_simulator_dir(&self) -> PathBuf {
+        self.data_dir.join("prefecture-sim")
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -1,10 +1,12 @@
 //! The demo data set, shipped inside the binary: Montpellier Méditerranée Métropole, its 31 communes
 //! (INSEE code, SIREN, postal codes, 2019 population), the CCAS of Baillargues, and demo accounts.
 
+use crate::config::Config;
 use identity::IdentityError;
 use identity::import::{ImportError, import_organisations};
 use identity::service::{self, Actor};
 use kernel::Role;
+use store::blobs::BlobStore;
 use store::{Db, OrgScope};
 
 /// The organisations of the demo, in the import format of `communs admin import-organisations`.
@@ -52,6 +54,13 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         platform_admin: true,
         organisation_slug: "montpellier-mediterranee-metropole",
         role: Role::OrgAdmin,
+    },
+    DemoAccount {
+        email: "elu@montpellier3m.demo.communs.fr",
+        name: "Renaud Calvat",
+        platform_admin: false,
+        organisation_slug: "montpellier-mediterranee-metropole",
+        role: Role::Elected,
     },
     DemoAccount {
         email: "admin@juvignac.demo.communs.fr",
@@ -102,10 +111,15 @@ pub enum DemoError {
     Convention(#[from] convention::ConventionError),
     #[error("séance de démonstration : {0}")]
     Sitting(#[from] assembly::AssemblyError),
+    #[error("acte de démonstration : {0}")]
+    Act(#[from] acts::ActsError),
+    #[error("données de démonstration : {0}")]
+    Resource(String),
 }
 
-/// Loads the demo data set into an empty database.
-pub async fn load(db: &Db) -> Result<(), DemoError> {
+/// Loads the demo data set into an empty database (documents into the configured blob store, signing
+/// keys sealed with the configured key, exchanges in the prefecture simulator of the data folder).
+pub async fn load(db: &Db, config: &Config) -> Result<(), DemoError> {
     if service::organisation_count(db).await? > 0 {
         return Err(DemoError::NotEmpty);
     }
@@ -133,6 +147,78 @@ pub async fn load(db: &Db) -> Result<(), DemoError> {
     for sitting in SITTINGS {
         assembly::import::past_sitting(db, Actor::cli(), sitting).await?;
     }
+    demo_act(db, config).await?;
+    Ok(())
+}
+
+/// Deliberation M2021-641 of the metropolitan council (seed 000) as an act: its extract signed on 20
+/// December 2021 by the first vice-president, transmitted, acknowledged by the prefecture (simulator)
+/// on 21 December 2021 and published that day, hence executory — every step through the acts slice.
+async fn demo_act(db: &Db, config: &Config) -> Result<(), DemoError> {
+    use acts::{circuit, publication, settings, transmission};
+    use time::macros::{date, datetime};
+    let resource = |e: &dyn std::fmt::Display| DemoError::Resource(e.to_string());
+    let slug = "montpellier-mediterranee-metropole";
+    let metropole = service::organisation_by_slug(db, slug).await?.ok_or_else(|| IdentityError::NotFound(slug.into()))?;
+    let scope = OrgScope::granted(metropole.id);
+    let blobs = BlobStore::open(config.blob_config()).await.map_err(|e| resource(&e))?;
+    let vault = signing::KeyVault::open_or_create(&config.signing_key_file()).map_err(|e| resource(&e))?;
+    let demo_settings = settings::LegalitySettings {
+        departement: "034".into(),
+        arrondissement: "3".into(),
+        collectivity_nature: "34".into(),
+        referent_name: "Direction des systèmes d'information".into(),
+        referent_email: "dsi@montpellier3m.demo.communs.fr".into(),
+        referent_phone: "0467136000".into(),
+        return_email: "actes@montpellier3m.demo.communs.fr".into(),
+        siret: "24340001700022".into(),
+    };
+    settings::save(db, scope, &metropole, &demo_settings).await?;
+
+    let members = service::members(db, scope).await?;
+    let member = |email: &str| members.iter().find(|m| m.email == email).ok_or_else(|| IdentityError::NotFound(email.into()));
+    let (signatory, it_team) = (member("elu@montpellier3m.demo.communs.fr")?, member("dsi@montpellier3m.demo.communs.fr")?);
+    let admin_roles = [Role::OrgAdmin];
+    let clerk =
+        circuit::Person { user_id: it_team.user_id, name: &it_team.display_name, email: &it_team.email, roles: &admin_roles, ip: None };
+    let steps = [acts::model::CircuitStep {
+        kind: acts::model::StepKind::Signature,
+        assignee: acts::model::Assignee::Person { user_id: signatory.user_id, name: signatory.display_name.clone() },
+    }];
+    circuit::save_circuit(db, scope, &clerk, acts::legality::Nature::Deliberation, "Délibérations : signature de l'extrait", &steps)
+        .await?;
+
+    let act_id = acts::service::create_from_deliberation(
+        db,
+        &blobs,
+        scope,
+        (&metropole.name, slug),
+        &it_team.display_name,
+        "M2021-641",
+        Some("174579"),
+    )
+    .await?;
+    circuit::start(db, scope, &clerk, act_id).await?;
+    let roles = [Role::Elected];
+    let calvat =
+        circuit::Person { user_id: signatory.user_id, name: &signatory.display_name, email: &signatory.email, roles: &roles, ip: None };
+    let signed_at = datetime!(2021-12-20 10:00 UTC);
+    circuit::decide_at(db, &blobs, &vault, scope, &metropole.name, &calvat, act_id, circuit::Decision::Approve, signed_at).await?;
+
+    transmission::transmit(db, scope, &metropole, &it_team.display_name, act_id).await?;
+    let prefecture = acts::simulator::Prefecture::open(&config.prefecture_simulator_dir()).map_err(|e| resource(&e))?;
+    let connector = acts::simulator::InProcessConnector::new(std::sync::Arc::new(prefecture), || date!(2021 - 12 - 21));
+    let operator = acts::legality::Operator::new(&config.legality.trigram, &config.legality.application).map_err(|e| resource(&e))?;
+    let legality = transmission::Legality {
+        connector: std::sync::Arc::new(connector),
+        operator,
+        today: std::sync::Arc::new(|| date!(2021 - 12 - 20)),
+    };
+    let job = serde_json::json!({ "organisation_id": metropole.id, "act_id": act_id });
+    transmission::run_transmission(db, &blobs, &legality, &job).await.map_err(|e| resource(&e))?;
+    transmission::poll(db, &blobs, &legality, scope, act_id).await?;
+    let published_at = store::clock::millis_of(datetime!(2021-12-21 09:00 UTC));
+    publication::publish(db, scope, Actor::cli(), act_id, published_at).await?;
     Ok(())
 }
 

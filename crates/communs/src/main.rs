@@ -46,9 +46,39 @@ enum Command {
     },
     /// Cost-sharing tables of annexe 2 (CSV, JSON or HTML on standard output).
     Tariffs(communs::tariffs::TariffsArgs),
+    /// Acts: export one with its @ctes messages, signatures and status.
+    Acts {
+        #[command(subcommand)]
+        command: ActsCommand,
+    },
+    /// Serve a simulated prefecture (@ctes legality control) for tests and demonstrations.
+    PrefectureSim {
+        /// Listening address, e.g. 127.0.0.1:9400.
+        #[arg(long, default_value = "127.0.0.1:9400")]
+        addr: String,
+        /// Folder of its transactions; `prefecture-sim` of the data folder when absent.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write a consistent snapshot of the SQLite database while the platform runs.
     Backup {
         /// File to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActsCommand {
+    /// Write into OUT every @ctes XML message exchanged for the act, its signed PDF, ca.pem (the
+    /// certificates that validate its signatures and timestamps) and status.json.
+    Export {
+        /// Slug of the organisation.
+        #[arg(long)]
+        org: String,
+        /// Register number (e.g. M2021-641) or internal @ctes number of the act.
+        #[arg(long)]
+        number: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -116,7 +146,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             let db = server::open_database(&config).await?;
             if demo {
-                match demo::load(&db).await {
+                match demo::load(&db, &config).await {
                     Ok(()) => println!("Données de démonstration chargées."),
                     Err(demo::DemoError::NotEmpty) => {}
                     Err(e) => return Err(e.into()),
@@ -132,7 +162,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let db = server::open_database(&config).await?;
-            demo::load(&db).await?;
+            demo::load(&db, &config).await?;
             println!("Données de démonstration chargées.\n{}", demo::accounts_notice());
             Ok(())
         }
@@ -144,6 +174,22 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Tariffs(args) => {
             let output = communs::tariffs::run(&args, &config).await?;
             print!("{output}");
+            Ok(())
+        }
+        Command::Acts { command: ActsCommand::Export { org, number, out } } => {
+            let db = server::open_database(&config).await?;
+            let organisation =
+                identity::service::organisation_by_slug(&db, &org).await?.with_context(|| format!("aucune organisation « {org} »"))?;
+            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
+            let exported = acts::export::write(&db, &blobs, OrgScope::granted(organisation.id), &number, &out).await?;
+            println!("{} fichier(s) écrit(s) dans {} : {}", exported.files.len(), out.display(), exported.files.join(", "));
+            Ok(())
+        }
+        Command::PrefectureSim { addr, dir } => {
+            let dir = dir.unwrap_or_else(|| config.prefecture_simulator_dir());
+            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("impossible d'écouter sur {addr}"))?;
+            println!("Préfecture simulée sur http://{}/ (transactions dans {})", listener.local_addr()?, dir.display());
+            acts::simulator::http::serve(listener, dir).await?;
             Ok(())
         }
         Command::Backup { out } => {

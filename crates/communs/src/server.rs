@@ -53,6 +53,25 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     })
 }
 
+/// The acts slice's services: the key vault, and the route to the legality control (the configured
+/// gateway, or the prefecture simulator of the data folder, in process, answering with today's date).
+pub fn acts_services(config: &Config, public_url: &str) -> anyhow::Result<acts::http::ActsServices> {
+    let vault = signing::KeyVault::open_or_create(&config.signing_key_file()).context("clé de chiffrement des clés de signature")?;
+    let operator = acts::legality::Operator::new(&config.legality.trigram, &config.legality.application).context("[legality]")?;
+    let connector: Arc<dyn acts::transmission::connector::Connector> = match &config.legality.url {
+        Some(url) => Arc::new(acts::transmission::http::HttpConnector::new(url).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => {
+            let prefecture = acts::simulator::Prefecture::open(&config.prefecture_simulator_dir()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Arc::new(acts::simulator::InProcessConnector::new(Arc::new(prefecture), store::clock::today_paris))
+        }
+    };
+    Ok(acts::http::ActsServices {
+        vault: Arc::new(vault),
+        legality: acts::transmission::Legality { connector, operator, today: Arc::new(store::clock::today_paris) },
+        public_url: public_url.to_string(),
+    })
+}
+
 /// Serves until SIGINT or SIGTERM, then finishes the requests and the job in progress.
 pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> anyhow::Result<()> {
     let listener =
@@ -61,15 +80,16 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
     let local = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
     let mail = config.mail_config();
-    let mailer = assembly::convocations::Mailer {
+    let services = acts_services(config, &public_url)?;
+    let mailer = mail::Mailer {
         transport: mail::Transport::from_config(&mail).context("messagerie")?,
         sender: mail.sender().context("expéditeur des courriels")?,
         public_url,
     };
-    let worker = job_worker(&state.db, mailer);
+    let worker = job_worker(&state.db, &state.blobs, mailer, services.clone());
     let worker_task = tokio::spawn(worker.run(state.db.clone(), stop_rx.clone()));
     let scheduler_task = tokio::spawn(schedule_housekeeping(state.db.clone(), stop_rx));
-    let app = crate::app::router(state);
+    let app = crate::app::router(state, services);
     announce(&format!("communs écoute sur http://{local}/\n{}", banner.unwrap_or_default()));
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -81,8 +101,9 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
 }
 
 /// The worker of this node, with the handlers of every job kind.
-pub fn job_worker(db: &Db, mailer: assembly::convocations::Mailer) -> Worker {
+pub fn job_worker(db: &Db, blobs: &BlobStore, mailer: mail::Mailer, acts: acts::http::ActsServices) -> Worker {
     let mailer = Arc::new(mailer);
+    let legality = Arc::new(acts.legality);
     Worker::new(format!("{}-{}", hostname(), std::process::id()))
         .handle(PURGE_SESSIONS_JOB, {
             let db = db.clone();
@@ -93,9 +114,32 @@ pub fn job_worker(db: &Db, mailer: assembly::convocations::Mailer) -> Worker {
         })
         .handle(assembly::convocations::DELIVERY_JOB, {
             let db = db.clone();
+            let mailer = mailer.clone();
             move |payload| {
                 let (db, mailer) = (db.clone(), mailer.clone());
                 async move { assembly::convocations::deliver(&db, &mailer, &payload).await }
+            }
+        })
+        .handle(acts::circuit::NOTIFY_JOB, {
+            let db = db.clone();
+            let mailer = mailer.clone();
+            move |payload| {
+                let (db, mailer) = (db.clone(), mailer.clone());
+                async move { acts::notify::deliver(&db, &mailer, &payload).await.map(|_| ()) }
+            }
+        })
+        .handle(acts::transmission::TRANSMIT_JOB, {
+            let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
+            move |payload| {
+                let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
+                async move { acts::transmission::run_transmission(&db, &blobs, &legality, &payload).await }
+            }
+        })
+        .handle(acts::transmission::POLL_JOB, {
+            let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
+            move |payload| {
+                let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
+                async move { acts::transmission::run_poll(&db, &blobs, &legality, &payload).await }
             }
         })
 }

@@ -43,10 +43,11 @@ impl CertificateAuthority {
         &self.credential
     }
 
-    /// A signing certificate for a person (key usages: digital signature, non-repudiation), valid
-    /// three years from `now`.
+    /// A signing certificate for a person or an organisation's seal (key usages: digital signature,
+    /// non-repudiation), valid ten years from `now`: a demo authority's certificates outlive the
+    /// documents they sign, so that a plain validation today still accepts past signatures.
     pub fn issue_signer(&self, subject: &Subject<'_>, now: OffsetDateTime) -> Result<Credential, SigningError> {
-        let mut params = base_params(subject, now, Duration::days(365 * 3))?;
+        let mut params = base_params(subject, now, Duration::days(365 * 10))?;
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
         if let Some(email) = subject.email {
             params.subject_alt_names = vec![SanType::Rfc822Name(email.try_into()?)];

@@ -35,7 +35,8 @@ impl KeyVault {
 
     /// A vault over a 32-byte key.
     pub fn from_key(bytes: &[u8]) -> Result<Self, SigningError> {
-        let unbound = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| SigningError::Credential("clé de chiffrement de 32 octets attendue".into()))?;
+        let unbound = UnboundKey::new(&AES_256_GCM, bytes)
+            .map_err(|_| SigningError::Credential("clé de chiffrement de 32 octets attendue".into()))?;
         Ok(Self { key: LessSafeKey::new(unbound) })
     }
 

@@ -94,7 +94,7 @@ fn tampering_untrusted_roots_and_expired_certificates_are_reported() {
     assert!(!report.signatures[0].trusted);
     assert!(!report.all_valid());
 
-    let late = request(now + time::Duration::days(365 * 4));
+    let late = request(now + time::Duration::days(365 * 11));
     let signed_late = pades::sign(&sample_pdf(XrefKind::Table, 0), &pki.signer, &late, None).unwrap();
     let report = validation::validate(&signed_late, &pki.anchors()).unwrap();
     assert!(report.signatures[0].problems.iter().any(|p| p.contains("pas valide au moment")), "{:?}", report.signatures[0].problems);

@@ -62,7 +62,9 @@ async fn create(State(state): State<AppState>, OrgMember(access): OrgMember, mut
                 let file_name = field.file_name().map(str::to_string);
                 let Ok(bytes) = field.bytes().await else {
                     let error = ActsError::Invalid(format!("les fichiers d'un acte pèsent {} Mo au plus", MAX_UPLOAD / (1024 * 1024)));
-                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, new_act_page(&state, &access, Some(error.to_string())).await?).into_response());
+                    return Ok(
+                        (StatusCode::UNPROCESSABLE_ENTITY, new_act_page(&state, &access, Some(error.to_string())).await?).into_response()
+                    );
                 };
                 match file_name {
                     Some(file_name) if !bytes.is_empty() => {
@@ -116,17 +118,35 @@ struct FromDeliberation {
     internal_number: String,
 }
 
-async fn from_deliberation(State(state): State<AppState>, OrgMember(access): OrgMember, Form(input): Form<FromDeliberation>) -> Result<Response, HtmlError> {
+async fn from_deliberation(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Form(input): Form<FromDeliberation>,
+) -> Result<Response, HtmlError> {
     access.require_agent()?;
     let internal = Some(input.internal_number.trim()).filter(|n| !n.is_empty());
     let organisation = (access.organisation.name.as_str(), access.organisation.slug.as_str());
-    match service::create_from_deliberation(&state.db, &state.blobs, access.scope, organisation, &access.principal.user.display_name, &input.number, internal).await {
+    match service::create_from_deliberation(
+        &state.db,
+        &state.blobs,
+        access.scope,
+        organisation,
+        &access.principal.user.display_name,
+        &input.number,
+        internal,
+    )
+    .await
+    {
         Ok(id) => Ok(to_act(&access, id, &format!("Acte de la délibération {} créé à partir de son extrait.", input.number))),
         Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, acts_page(&state, &access, Some(reason(e)?), None).await?).into_response()),
     }
 }
 
-async fn start_circuit(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn start_circuit(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     access.require_agent()?;
     let person = person_of(&access);
     match circuit::start(&state.db, access.scope, &person.as_person(), id).await {
@@ -155,17 +175,37 @@ async fn decide(
         _ => return Err(HtmlError::bad_request("décision inconnue")),
     };
     let person = person_of(&access);
-    let outcome = circuit::decide(&state.db, &state.blobs, &services.vault, access.scope, &access.organisation.name, &person.as_person(), id, decision).await;
+    let outcome = circuit::decide(
+        &state.db,
+        &state.blobs,
+        &services.vault,
+        access.scope,
+        &access.organisation.name,
+        &person.as_person(),
+        id,
+        decision,
+    )
+    .await;
     match outcome {
         Ok(state_after) => Ok(to_act(&access, id, &format!("Fait. État de l'acte : {}.", state_after.label()))),
         Err(e) => refused_on_act(&state, &access, id, e).await,
     }
 }
 
-async fn transmit(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn transmit(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     access.require_agent()?;
     match transmission::transmit(&state.db, access.scope, &access.organisation, &access.principal.user.display_name, id).await {
-        Ok(actes_id) => Ok(to_act(&access, id, &format!("Transmission de l'acte {actes_id} demandée : elle part dans l'instant, et est réessayée tant que la préfecture est injoignable."))),
+        Ok(actes_id) => Ok(to_act(
+            &access,
+            id,
+            &format!(
+                "Transmission de l'acte {actes_id} demandée : elle part dans l'instant, et est réessayée tant que la préfecture est injoignable."
+            ),
+        )),
         Err(e) => refused_on_act(&state, &access, id, e).await,
     }
 }
@@ -183,7 +223,11 @@ async fn poll(
     }
 }
 
-async fn publish(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn publish(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     access.require_agent()?;
     match publication::publish(&state.db, access.scope, access.actor(), id, store::clock::now_millis()).await {
         Ok(()) => Ok(to_act(&access, id, "Acte publié : il est en ligne sur la page publique des actes.")),

@@ -70,9 +70,18 @@ impl CircuitsPage {
     }
 }
 
-async fn circuits_page(state: &AppState, access: &OrgAccess, error: Option<String>, done: Option<String>) -> Result<CircuitsPage, HtmlError> {
+async fn circuits_page(
+    state: &AppState,
+    access: &OrgAccess,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<CircuitsPage, HtmlError> {
     Ok(CircuitsPage {
-        page: meta(access, "Circuits de signature et délégations", Some(("Circuits", format!("/{}/actes/circuits", access.organisation.slug)))),
+        page: meta(
+            access,
+            "Circuits de signature et délégations",
+            Some(("Circuits", format!("/{}/actes/circuits", access.organisation.slug))),
+        ),
         slug: access.organisation.slug.clone(),
         circuits: circuit::circuits(&state.db, access.scope).await?,
         delegations: circuit::delegations(&state.db, access.scope).await?,
@@ -85,7 +94,11 @@ async fn circuits_page(state: &AppState, access: &OrgAccess, error: Option<Strin
     })
 }
 
-async fn circuits(State(state): State<AppState>, OrgMember(access): OrgMember, Query(done): Query<Done>) -> Result<CircuitsPage, HtmlError> {
+async fn circuits(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Query(done): Query<Done>,
+) -> Result<CircuitsPage, HtmlError> {
     circuits_page(&state, &access, None, done.fait).await
 }
 
@@ -123,7 +136,9 @@ async fn save_circuit(
                 .map(|m| Assignee::Person { user_id: m.user_id, name: m.display_name.clone() }),
             _ => None,
         };
-        let Some(assignee) = assignee else { return refused_on_circuits(&state, &access, ActsError::Invalid(format!("étape {i} : destinataire inconnu"))).await };
+        let Some(assignee) = assignee else {
+            return refused_on_circuits(&state, &access, ActsError::Invalid(format!("étape {i} : destinataire inconnu"))).await;
+        };
         steps.push(CircuitStep { kind, assignee });
     }
     let person = person_of(&access);
@@ -142,14 +157,20 @@ struct DelegationForm {
     ends_on: String,
 }
 
-async fn add_delegation(State(state): State<AppState>, OrgMember(access): OrgMember, Form(form): Form<DelegationForm>) -> Result<Response, HtmlError> {
+async fn add_delegation(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Form(form): Form<DelegationForm>,
+) -> Result<Response, HtmlError> {
     if !access.is_admin() && form.from != access.principal.user.id {
         return Err(HtmlError::forbidden());
     }
     let person = person_of(&access);
     let dates = service::parse_date(&form.starts_on).and_then(|s| service::parse_date(&form.ends_on).map(|e| (s, e)));
     let outcome = match dates {
-        Ok((starts, ends)) => circuit::add_delegation(&state.db, access.scope, &person.as_person(), form.from, form.to, starts, ends).await.map(|_| ()),
+        Ok((starts, ends)) => {
+            circuit::add_delegation(&state.db, access.scope, &person.as_person(), form.from, form.to, starts, ends).await.map(|_| ())
+        }
         Err(e) => Err(e),
     };
     match outcome {
@@ -158,7 +179,11 @@ async fn add_delegation(State(state): State<AppState>, OrgMember(access): OrgMem
     }
 }
 
-async fn remove_delegation(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn remove_delegation(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     let person = person_of(&access);
     let own = circuit::delegations(&state.db, access.scope).await?.iter().any(|d| d.id == id && d.from_user_id == access.principal.user.id);
     if !access.is_admin() && !own {
@@ -188,13 +213,24 @@ struct CertificatesPage {
     done: Option<String>,
 }
 
-async fn certificates_page(state: &AppState, access: &OrgAccess, error: Option<String>, done: Option<String>) -> Result<CertificatesPage, HtmlError> {
+async fn certificates_page(
+    state: &AppState,
+    access: &OrgAccess,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<CertificatesPage, HtmlError> {
     let certificates = keys::certificates(&state.db, access.scope)
         .await?
         .into_iter()
         .map(|c| CertificateLine {
             subject: c.subject,
-            purpose: if c.authority { "Autorité de certification de l'organisation" } else if c.seal { "Cachet de l'organisation" } else { "Signature d'une personne" },
+            purpose: if c.authority {
+                "Autorité de certification de l'organisation"
+            } else if c.seal {
+                "Cachet de l'organisation"
+            } else {
+                "Signature d'une personne"
+            },
             source: if c.imported { "importé (PKCS#12)" } else { "émis par l'autorité de démonstration" },
             valid_until: fr(c.not_after.date()),
         })
@@ -208,7 +244,11 @@ async fn certificates_page(state: &AppState, access: &OrgAccess, error: Option<S
     })
 }
 
-async fn certificates(State(state): State<AppState>, OrgMember(access): OrgMember, Query(done): Query<Done>) -> Result<CertificatesPage, HtmlError> {
+async fn certificates(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Query(done): Query<Done>,
+) -> Result<CertificatesPage, HtmlError> {
     certificates_page(&state, &access, None, done.fait).await
 }
 
@@ -232,14 +272,23 @@ async fn import_certificate(
         None => Err(ActsError::Invalid("choisissez le fichier PKCS#12 (.p12 ou .pfx)".into())),
     };
     match outcome {
-        Ok(subject) => Ok(back(&access, "certificats", &format!("Certificat importé : {subject}. Vos prochaines signatures l'utiliseront."))),
+        Ok(subject) => {
+            Ok(back(&access, "certificats", &format!("Certificat importé : {subject}. Vos prochaines signatures l'utiliseront.")))
+        }
         Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, certificates_page(&state, &access, Some(reason(e)?), None).await?).into_response()),
     }
 }
 
 async fn ca_pem(State(state): State<AppState>, OrgMember(access): OrgMember) -> Result<Response, HtmlError> {
     let pem = keys::chain_pem(&state.db, access.scope).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/x-pem-file"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"ca.pem\"")], pem).into_response())
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/x-pem-file"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"ca.pem\""),
+        ],
+        pem,
+    )
+        .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -248,24 +297,38 @@ struct SettingsPage {
     page: PageMeta,
     slug: String,
     settings: LegalitySettings,
-    departement: String,
     classification_version: String,
     matters: usize,
     error: Option<String>,
     done: Option<String>,
 }
 
-async fn settings_page(state: &AppState, access: &OrgAccess, typed: Option<LegalitySettings>, error: Option<String>, done: Option<String>) -> Result<SettingsPage, HtmlError> {
+async fn settings_page(
+    state: &AppState,
+    access: &OrgAccess,
+    typed: Option<LegalitySettings>,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<SettingsPage, HtmlError> {
     let settings = match typed {
         Some(typed) => typed,
-        None => settings::get(&state.db, access.scope).await?.unwrap_or_default(),
+        None => match settings::get(&state.db, access.scope).await? {
+            Some(saved) => saved,
+            None => LegalitySettings {
+                departement: settings::suggested_departement(&access.organisation).map(|d| d.to_string()).unwrap_or_default(),
+                ..LegalitySettings::default()
+            },
+        },
     };
     let classification = service::classification(&state.db, access.scope).await?;
     Ok(SettingsPage {
-        page: meta(access, "Paramètres @ctes et classification", Some(("Paramètres", format!("/{}/actes/parametres", access.organisation.slug)))),
+        page: meta(
+            access,
+            "Paramètres @ctes et classification",
+            Some(("Paramètres", format!("/{}/actes/parametres", access.organisation.slug))),
+        ),
         slug: access.organisation.slug.clone(),
         settings,
-        departement: settings::departement_of(&access.organisation).map(|d| d.to_string()).unwrap_or_else(|e| e.to_string()),
         classification_version: fr(classification.version_date),
         matters: classification.entries.len(),
         error,
@@ -273,7 +336,11 @@ async fn settings_page(state: &AppState, access: &OrgAccess, typed: Option<Legal
     })
 }
 
-async fn settings_page_route(State(state): State<AppState>, OrgMember(access): OrgMember, Query(done): Query<Done>) -> Result<SettingsPage, HtmlError> {
+async fn settings_page_route(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Query(done): Query<Done>,
+) -> Result<SettingsPage, HtmlError> {
     if !access.is_admin() {
         return Err(HtmlError::forbidden());
     }
@@ -282,6 +349,7 @@ async fn settings_page_route(State(state): State<AppState>, OrgMember(access): O
 
 #[derive(Deserialize)]
 struct SettingsForm {
+    departement: String,
     arrondissement: String,
     collectivity_nature: String,
     referent_name: String,
@@ -291,11 +359,16 @@ struct SettingsForm {
     siret: String,
 }
 
-async fn save_settings(State(state): State<AppState>, OrgMember(access): OrgMember, Form(form): Form<SettingsForm>) -> Result<Response, HtmlError> {
+async fn save_settings(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, HtmlError> {
     if !access.is_admin() {
         return Err(HtmlError::forbidden());
     }
     let typed = LegalitySettings {
+        departement: form.departement,
         arrondissement: form.arrondissement,
         collectivity_nature: form.collectivity_nature,
         referent_name: form.referent_name,
@@ -306,12 +379,19 @@ async fn save_settings(State(state): State<AppState>, OrgMember(access): OrgMemb
     };
     match settings::save(&state.db, access.scope, &access.organisation, &typed).await {
         Ok(()) => Ok(back(&access, "parametres", "Paramètres @ctes enregistrés.")),
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, settings_page(&state, &access, Some(typed), Some(reason(e)?), None).await?).into_response()),
+        Err(e) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, settings_page(&state, &access, Some(typed), Some(reason(e)?), None).await?)
+                .into_response())
+        }
     }
 }
 
 /// Imports the `RetourClassification` file sent by the prefecture.
-async fn import_classification(State(state): State<AppState>, OrgMember(access): OrgMember, mut multipart: Multipart) -> Result<Response, HtmlError> {
+async fn import_classification(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    mut multipart: Multipart,
+) -> Result<Response, HtmlError> {
     if !access.is_admin() {
         return Err(HtmlError::forbidden());
     }
@@ -326,7 +406,11 @@ async fn import_classification(State(state): State<AppState>, OrgMember(access):
         None => Err(ActsError::Invalid("choisissez le fichier de classification (XML)".into())),
     };
     match outcome {
-        Ok(c) => Ok(back(&access, "parametres", &format!("Classification du {} importée ({} matières).", fr(c.version_date), c.entries.len()))),
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, settings_page(&state, &access, None, Some(reason(e)?), None).await?).into_response()),
+        Ok(c) => {
+            Ok(back(&access, "parametres", &format!("Classification du {} importée ({} matières).", fr(c.version_date), c.entries.len())))
+        }
+        Err(e) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, settings_page(&state, &access, None, Some(reason(e)?), None).await?).into_response())
+        }
     }
 }

@@ -8,11 +8,11 @@ use crate::model::{Act, ActState, Event, Message, Step};
 use crate::{ActsError, service};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use identity::access::{OrgAccess, OrgMember};
 use serde::Deserialize;
 use web::{AppState, HtmlError, PageMeta};
@@ -38,7 +38,11 @@ pub(super) struct Done {
 
 pub(super) fn meta(access: &OrgAccess, title: &str, here: Option<(&str, String)>) -> PageMeta {
     let slug = &access.organisation.slug;
-    let mut trail = vec![("Accueil".to_string(), "/".to_string()), (access.organisation.name.clone(), format!("/{slug}/")), ("Actes".to_string(), format!("/{slug}/actes"))];
+    let mut trail = vec![
+        ("Accueil".to_string(), "/".to_string()),
+        (access.organisation.name.clone(), format!("/{slug}/")),
+        ("Actes".to_string(), format!("/{slug}/actes")),
+    ];
     if let Some((label, href)) = here {
         trail.push((label.to_string(), href));
     }
@@ -78,7 +82,12 @@ impl ActsPage {
     }
 }
 
-pub(super) async fn acts_page(state: &AppState, access: &OrgAccess, error: Option<String>, done: Option<String>) -> Result<ActsPage, HtmlError> {
+pub(super) async fn acts_page(
+    state: &AppState,
+    access: &OrgAccess,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<ActsPage, HtmlError> {
     let acts = service::acts(&state.db, access.scope).await?;
     let numbered: Vec<&str> = acts.iter().filter_map(|a| a.register_number.as_deref()).collect();
     let mut deliberations = Vec::new();
@@ -185,7 +194,8 @@ impl ActPage {
         self.act.transmission_id.is_some()
     }
     fn can_publish(&self) -> bool {
-        self.act.published_at.is_none() && !matches!(self.act.state, ActState::Draft | ActState::InCircuit | ActState::Rejected | ActState::Cancelled)
+        self.act.published_at.is_none()
+            && !matches!(self.act.state, ActState::Draft | ActState::InCircuit | ActState::Rejected | ActState::Cancelled)
     }
     fn can_cancel(&self) -> bool {
         self.act.state == ActState::Acknowledged
@@ -205,7 +215,11 @@ pub(super) async fn act_page(
     let mine = circuit::in_tray(&state.db, access.scope, &person.as_person(), today).await?;
     let my_step = mine.into_iter().find(|(a, _)| a.id == id).map(|(_, step)| step);
     Ok(ActPage {
-        page: meta(access, &format!("Acte {}", act.display_number()), Some((act.display_number(), format!("/{}/actes/{id}", access.organisation.slug)))),
+        page: meta(
+            access,
+            &format!("Acte {}", act.display_number()),
+            Some((act.display_number(), format!("/{}/actes/{id}", access.organisation.slug))),
+        ),
         slug: access.organisation.slug.clone(),
         steps: circuit::steps(&state.db, access.scope, id).await?,
         events: service::history(&state.db, access.scope, id).await?,
@@ -237,13 +251,21 @@ async fn load(state: &AppState, access: &OrgAccess, id: i64) -> Result<Act, Html
     service::act(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)
 }
 
-async fn current_document(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn current_document(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     let act = load(&state, &access, id).await?;
     let bytes = state.blobs.get(act.current_sha256()).await.map_err(ActsError::from)?;
     Ok(file(bytes, "application/pdf", &format!("acte_{}.pdf", act.internal_number), true))
 }
 
-async fn original_document(State(state): State<AppState>, OrgMember(access): OrgMember, Path((_, id)): Path<(String, i64)>) -> Result<Response, HtmlError> {
+async fn original_document(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, HtmlError> {
     let act = load(&state, &access, id).await?;
     let bytes = state.blobs.get(&act.document_sha256).await.map_err(ActsError::from)?;
     Ok(file(bytes, "application/pdf", &act.document_name, true))
@@ -302,7 +324,11 @@ async fn validation(
         .map_err(|e| HtmlError::internal(&e))?
         .map_err(ActsError::from)?;
     Ok(ValidationPage {
-        page: meta(&access, &format!("Rapport de validation — acte {}", act.display_number()), Some((act.display_number(), format!("/{}/actes/{id}", access.organisation.slug)))),
+        page: meta(
+            &access,
+            &format!("Rapport de validation — acte {}", act.display_number()),
+            Some((act.display_number(), format!("/{}/actes/{id}", access.organisation.slug))),
+        ),
         slug: access.organisation.slug.clone(),
         act,
         report,

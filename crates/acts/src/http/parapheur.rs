@@ -7,10 +7,10 @@ use crate::circuit;
 use crate::model::{Act, Step};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Extension, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use identity::access::OrgMember;
 use web::{AppState, HtmlError, PageMeta};
 
@@ -33,7 +33,11 @@ impl ParapheurPage {
     }
 }
 
-async fn in_tray(State(state): State<AppState>, OrgMember(access): OrgMember, Query(done): Query<Done>) -> Result<ParapheurPage, HtmlError> {
+async fn in_tray(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+    Query(done): Query<Done>,
+) -> Result<ParapheurPage, HtmlError> {
     let person = person_of(&access);
     let waiting = circuit::in_tray(&state.db, access.scope, &person.as_person(), crate::keys::now().date()).await?;
     Ok(ParapheurPage {
@@ -59,10 +63,14 @@ async fn bulk_sign(
         .collect();
     if ids.is_empty() {
         let message = "Cochez au moins un acte.";
-        return Ok(Redirect::to(&format!("/{}/parapheur?fait={}", access.organisation.slug, web::urls::encode_component(message))).into_response());
+        return Ok(
+            Redirect::to(&format!("/{}/parapheur?fait={}", access.organisation.slug, web::urls::encode_component(message))).into_response()
+        );
     }
     let person = person_of(&access);
-    let results = circuit::bulk_sign(&state.db, &state.blobs, &services.vault, access.scope, &access.organisation.name, &person.as_person(), &ids).await;
+    let results =
+        circuit::bulk_sign(&state.db, &state.blobs, &services.vault, access.scope, &access.organisation.name, &person.as_person(), &ids)
+            .await;
     let done = results.iter().filter(|(_, r)| r.is_ok()).count();
     let failures: Vec<String> = results.iter().filter_map(|(id, r)| r.as_ref().err().map(|e| format!("acte {id} : {e}"))).collect();
     let mut message = format!("{done} acte(s) traité(s).");

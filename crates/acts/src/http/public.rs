@@ -51,7 +51,7 @@ fn meta(viewer: &Viewer, title: &str, slug: &str, here: Option<(&str, &str)>) ->
 }
 
 /// The search form as typed, kept to fill the form again.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 struct SearchForm {
     texte: String,

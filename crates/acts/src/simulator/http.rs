@@ -53,7 +53,8 @@ pub(crate) struct PackageBody {
 
 /// Serves the prefecture whose state lives in `dir` on `listener`, until the server fails.
 pub async fn serve(listener: TcpListener, dir: PathBuf) -> io::Result<()> {
-    let prefecture = tokio::task::spawn_blocking(move || Prefecture::open(&dir)).await.map_err(io::Error::other)?.map_err(io::Error::other)?;
+    let prefecture =
+        tokio::task::spawn_blocking(move || Prefecture::open(&dir)).await.map_err(io::Error::other)?.map_err(io::Error::other)?;
     let app = Router::new()
         .route("/", get(index))
         .route("/health", get(health))
@@ -88,7 +89,9 @@ async fn receive(State(prefecture): Shared, headers: HeaderMap, body: axum::body
             let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
             Ok((status, Json(ReceiptBody { transaction: receipt.transaction, duplicate: receipt.duplicate })).into_response())
         }
-        Err(ConnectorError::Refused(detail)) => Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "paquet-refuse", "Paquet refusé", detail)),
+        Err(ConnectorError::Refused(detail)) => {
+            Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "paquet-refuse", "Paquet refusé", detail))
+        }
         Err(ConnectorError::Unavailable(detail)) => Err(Problem::unavailable(detail)),
     }
 }
@@ -169,7 +172,9 @@ async fn send_letter(prefecture: &Arc<Prefecture>, id: String, input: LetterInpu
     match blocking(prefecture, move |p| p.send_letter(&id, letter, today)).await.map_err(|e| Problem::internal(&e))? {
         Ok(()) => Ok(LetterSent { transaction, message }),
         Err(error @ SimulatorError::UnknownTransaction(_)) => Err(Problem::not_found(error.to_string())),
-        Err(SimulatorError::Refused(detail)) => Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "courrier-refuse", "Courrier refusé", detail)),
+        Err(SimulatorError::Refused(detail)) => {
+            Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "courrier-refuse", "Courrier refusé", detail))
+        }
         Err(error) => Err(Problem::internal(&error)),
     }
 }

@@ -56,8 +56,11 @@ pub(super) fn inspect(archive_name: &str, archive: &[u8], schema: &SchemaValidat
                 internal_number: act.internal_number.clone(),
                 nature: act.nature,
             };
-            let mut problems: Vec<String> = schema_error.into_iter().collect();
-            problems.extend(check_subject(&act.subject).err().map(|e| e.to_string()));
+            // The schema limits the subject too; without xmllint, the legality layer's rule does.
+            let mut problems: Vec<String> = match schema_error {
+                Some(reason) => vec![reason],
+                None => check_subject(&act.subject).err().map(|e| e.to_string()).into_iter().collect(),
+            };
             let expected_form = act_id.file_name(MessageKind::Act, 0, "xml", None);
             if *form != expected_form {
                 problems.push(format!("le formulaire « {form} » devrait s'appeler « {expected_form} »"));
@@ -142,7 +145,8 @@ fn file_problems(package: &Package, skipped: &[&str], named: &[&str]) -> Vec<Str
             problems.push(LegalityError::UnexpectedFile(name.clone()).to_string());
         }
     }
-    problems.extend(named.iter().filter(|name| !seen.contains(**name)).map(|name| LegalityError::MissingFile(name.to_string()).to_string()));
+    problems
+        .extend(named.iter().filter(|name| !seen.contains(**name)).map(|name| LegalityError::MissingFile(name.to_string()).to_string()));
     problems
 }
 

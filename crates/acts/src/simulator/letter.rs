@@ -4,7 +4,7 @@ use askama::Template;
 use kernel::calendar::format_long_fr;
 use time::Date;
 
-use super::SimulatorError;
+use super::{Documents, SimulatorError};
 use crate::legality::{ActIdentifier, Departement, LetterRef, MessageKind, PrefectureMessage};
 
 /// A letter of the prefecture about a transmitted act.
@@ -54,7 +54,7 @@ impl Letter {
         act_id: &ActIdentifier,
         subject: Option<&str>,
         today: Date,
-    ) -> Result<(PrefectureMessage, Vec<(String, Vec<u8>)>), SimulatorError> {
+    ) -> Result<(PrefectureMessage, Documents), SimulatorError> {
         let kind = self.kind();
         let document = act_id.file_name(kind, 1, "pdf", None);
         let letter = LetterRef { act_id: act_id.clone(), date: today };

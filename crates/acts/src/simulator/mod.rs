@@ -58,6 +58,9 @@ const STATE_FILE: &str = "state.json";
 const PACKAGES_DIR: &str = "packages";
 const SCHEMAS_DIR: &str = "schemas";
 
+/// The documents of a message: name and bytes of each file, in order.
+type Documents = Vec<(String, Vec<u8>)>;
+
 /// Why the simulator could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulatorError {
@@ -165,56 +168,50 @@ impl Prefecture {
             if let Some(transaction) = state.received.get(&digest) {
                 return Ok(Receipt { transaction: transaction.clone(), duplicate: true });
             }
-            let receipt = match inspect(archive_name, archive, &self.schema)? {
+            // The transaction the package goes to, what it is, and the prefecture's answer.
+            let (index, kind, answer) = match inspect(archive_name, archive, &self.schema)? {
                 Incoming::Act { sender, act_id, act, problems } => {
-                    let known = state.transactions.iter().find(|t| t.act_id.as_ref() == Some(&act_id) && t.status != TransactionStatus::Anomaly);
-                    if let Some(known) = known {
-                        Receipt { transaction: known.id.clone(), duplicate: true }
-                    } else {
-                        let status = if problems.is_empty() { TransactionStatus::Acknowledged } else { TransactionStatus::Anomaly };
-                        let index = state.open(Some(act_id.clone()), Some(act.subject.clone()), sender.siren, sender.departement, today, status);
-                        self.store(&mut state.transactions[index], Direction::Received, MessageKind::Act, today, archive_name, archive)?;
-                        let answer = if problems.is_empty() {
-                            PrefectureMessage::Acknowledgement { act_id, received_on: today, act, classification_date: self.classification_date }
-                        } else {
-                            PrefectureMessage::ActAnomaly {
-                                date: today,
-                                code: AnomalyCode::new(ANOMALY_CODE)?,
-                                detail: Some(problems.join(" ; ")),
-                                act,
-                                classification_date: self.classification_date,
-                            }
-                        };
-                        self.dispatch(state, index, &answer, Vec::new(), today)?;
-                        Receipt { transaction: state.transactions[index].id.clone(), duplicate: false }
+                    let accepted = |t: &&state::Transaction| t.act_id.as_ref() == Some(&act_id) && t.status != TransactionStatus::Anomaly;
+                    if let Some(known) = state.transactions.iter().find(accepted) {
+                        return Ok(Receipt { transaction: known.id.clone(), duplicate: true });
                     }
+                    let status = if problems.is_empty() { TransactionStatus::Acknowledged } else { TransactionStatus::Anomaly };
+                    let subject = Some(act.subject.clone());
+                    let index = state.open(Some(act_id.clone()), subject, sender.siren, sender.departement, today, status);
+                    let classification_date = self.classification_date;
+                    let answer = if problems.is_empty() {
+                        PrefectureMessage::Acknowledgement { act_id, received_on: today, act, classification_date }
+                    } else {
+                        let code = AnomalyCode::new(ANOMALY_CODE)?;
+                        PrefectureMessage::ActAnomaly { date: today, code, detail: Some(problems.join(" ; ")), act, classification_date }
+                    };
+                    (index, MessageKind::Act, Some(answer))
                 }
                 Incoming::AboutAct { act_id, message } => {
                     let index = active_transaction(state, &act_id)?;
                     check_letter_answered(state, index, &message)?;
-                    self.store(&mut state.transactions[index], Direction::Received, message.kind(), today, archive_name, archive)?;
-                    if let Some(answer) = answer(&message, today) {
-                        if let CollectivityMessage::Cancellation { .. } = message {
-                            state.transactions[index].status = TransactionStatus::Cancelled;
-                        }
-                        self.dispatch(state, index, &answer, Vec::new(), today)?;
+                    if let CollectivityMessage::Cancellation { .. } = message {
+                        state.transactions[index].status = TransactionStatus::Cancelled;
                     }
-                    Receipt { transaction: state.transactions[index].id.clone(), duplicate: false }
+                    (index, message.kind(), answer(&message, today))
                 }
                 Incoming::ClassificationRequest { sender, current } => {
                     let index = state.open(None, None, sender.siren, sender.departement, today, TransactionStatus::Classification);
-                    self.store(&mut state.transactions[index], Direction::Received, MessageKind::ClassificationRequest, today, archive_name, archive)?;
                     let answer = if current == Some(self.classification_date) {
                         PrefectureMessage::ClassificationUpToDate { version_date: self.classification_date }
                     } else {
                         PrefectureMessage::Classification(Box::new(Classification::national()))
                     };
-                    self.dispatch(state, index, &answer, Vec::new(), today)?;
-                    Receipt { transaction: state.transactions[index].id.clone(), duplicate: false }
+                    (index, MessageKind::ClassificationRequest, Some(answer))
                 }
             };
-            state.received.insert(digest, receipt.transaction.clone());
-            Ok(receipt)
+            self.store(&mut state.transactions[index], Direction::Received, kind, today, archive_name, archive)?;
+            if let Some(answer) = answer {
+                self.dispatch(state, index, &answer, Vec::new(), today)?;
+            }
+            let transaction = state.transactions[index].id.clone();
+            state.received.insert(digest, transaction.clone());
+            Ok(Receipt { transaction, duplicate: false })
         })?;
         Ok(receipt)
     }
@@ -321,7 +318,7 @@ impl Prefecture {
         state: &mut State,
         index: usize,
         message: &PrefectureMessage,
-        documents: Vec<(String, Vec<u8>)>,
+        documents: Documents,
         today: Date,
     ) -> Result<(), SimulatorError> {
         let kind = message.kind().ok_or(LegalityError::EnvelopeAnomalyAlone)?;
@@ -340,7 +337,9 @@ fn active_transaction(state: &State, act_id: &ActIdentifier) -> Result<usize, Si
     match of_act.find(|(_, t)| t.status != TransactionStatus::Anomaly) {
         Some((index, t)) if t.status == TransactionStatus::Acknowledged => Ok(index),
         Some(_) => Err(SimulatorError::Refused(format!("la transmission de l'acte {act_id} a été annulée"))),
-        None => Err(SimulatorError::Refused(format!("l'acte {act_id} est inconnu de la préfecture : aucun accusé de réception ne le concerne"))),
+        None => {
+            Err(SimulatorError::Refused(format!("l'acte {act_id} est inconnu de la préfecture : aucun accusé de réception ne le concerne")))
+        }
     }
 }
 
@@ -358,7 +357,8 @@ fn check_letter_answered(state: &State, index: usize, message: &CollectivityMess
             return Ok(());
         }
     };
-    let sent = state.transactions[index].exchanges.iter().any(|e| e.direction == Direction::Sent && e.kind == kind && e.date == letter.date);
+    let sent =
+        state.transactions[index].exchanges.iter().any(|e| e.direction == Direction::Sent && e.kind == kind && e.date == letter.date);
     if sent {
         Ok(())
     } else {

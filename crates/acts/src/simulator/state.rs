@@ -95,7 +95,10 @@ impl State {
     }
 
     pub(super) fn position(&self, transaction: &str) -> Result<usize, SimulatorError> {
-        self.transactions.iter().position(|t| t.id == transaction).ok_or_else(|| SimulatorError::UnknownTransaction(transaction.to_string()))
+        self.transactions
+            .iter()
+            .position(|t| t.id == transaction)
+            .ok_or_else(|| SimulatorError::UnknownTransaction(transaction.to_string()))
     }
 
     /// The serial of the office's next envelope of the day for `recipient` (from 1).

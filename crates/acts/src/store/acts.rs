@@ -73,7 +73,13 @@ pub async fn insert(tx: &mut Tx, scope: OrgScope, act: &NewAct<'_>) -> Result<i6
 
 /// Whether the organisation already has an act of that internal number in that year, or of that
 /// register number.
-pub async fn number_taken(tx: &mut Tx, scope: OrgScope, year: i64, internal_number: &str, register: Option<&str>) -> Result<bool, StoreError> {
+pub async fn number_taken(
+    tx: &mut Tx,
+    scope: OrgScope,
+    year: i64,
+    internal_number: &str,
+    register: Option<&str>,
+) -> Result<bool, StoreError> {
     let row = scoped(
         scope,
         "SELECT COUNT(*) FROM acts WHERE organisation_id = $1 AND ((decision_year = $2 AND internal_number = $3) OR register_number = $4)",
@@ -89,7 +95,6 @@ pub async fn number_taken(tx: &mut Tx, scope: OrgScope, year: i64, internal_numb
 pub async fn get(db: &Db, scope: OrgScope, id: i64) -> Result<Option<ActRow>, StoreError> {
     Ok(scoped_as(scope, select_acts!("WHERE organisation_id = $1 AND id = $2")).bind(id).fetch_optional(db.pool()).await?)
 }
-
 
 /// The act of register number or internal number `number` (the newest when several years share it).
 pub async fn by_number(db: &Db, scope: OrgScope, number: &str) -> Result<Option<ActRow>, StoreError> {

@@ -116,7 +116,6 @@ pub async fn steps(db: &Db, scope: OrgScope, act_id: i64) -> Result<Vec<StepRow>
         .await?)
 }
 
-
 /// Every current step of the organisation (the parapheur's in-trays are filtered from these).
 pub async fn current_steps(db: &Db, scope: OrgScope) -> Result<Vec<StepRow>, StoreError> {
     Ok(scoped_as(scope, select_steps!("WHERE s.organisation_id = $1 AND s.state = 'current' ORDER BY s.act_id"))
@@ -212,7 +211,14 @@ pub async fn delegations(db: &Db, scope: OrgScope) -> Result<Vec<DelegationRow>,
     .await?)
 }
 
-pub async fn insert_delegation(tx: &mut Tx, scope: OrgScope, from: i64, to: i64, starts_on: &str, ends_on: &str) -> Result<i64, StoreError> {
+pub async fn insert_delegation(
+    tx: &mut Tx,
+    scope: OrgScope,
+    from: i64,
+    to: i64,
+    starts_on: &str,
+    ends_on: &str,
+) -> Result<i64, StoreError> {
     Ok(scoped(
         scope,
         "INSERT INTO delegations (organisation_id, from_user_id, to_user_id, starts_on, ends_on, created_at) \

@@ -51,18 +51,18 @@ pub async fn insert(tx: &mut Tx, scope: OrgScope, c: &NewCredential<'_>) -> Resu
 
 macro_rules! select_credentials {
     ($tail:literal) => {
-        concat!(
-            "SELECT user_id, purpose, source, subject, certificate, chain, sealed_key, not_after FROM signing_credentials ",
-            $tail
-        )
+        concat!("SELECT user_id, purpose, source, subject, certificate, chain, sealed_key, not_after FROM signing_credentials ", $tail)
     };
 }
 
 /// The organisation's certificate authority.
 pub async fn authority(tx: &mut Tx, scope: OrgScope) -> Result<Option<CredentialRow>, StoreError> {
-    Ok(scoped_as(scope, select_credentials!("WHERE organisation_id = $1 AND purpose = 'authority' AND revoked_at IS NULL ORDER BY id LIMIT 1"))
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(scoped_as(
+        scope,
+        select_credentials!("WHERE organisation_id = $1 AND purpose = 'authority' AND revoked_at IS NULL ORDER BY id LIMIT 1"),
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// The newest valid certificate of a person in the organisation.
@@ -94,7 +94,9 @@ pub async fn seal(tx: &mut Tx, scope: OrgScope, now: i64) -> Result<Option<Crede
 
 /// Every certificate of the organisation, its authority first.
 pub async fn list(db: &Db, scope: OrgScope) -> Result<Vec<CredentialRow>, StoreError> {
-    Ok(scoped_as(scope, select_credentials!("WHERE organisation_id = $1 AND revoked_at IS NULL ORDER BY purpose, id")).fetch_all(db.pool()).await?)
+    Ok(scoped_as(scope, select_credentials!("WHERE organisation_id = $1 AND revoked_at IS NULL ORDER BY purpose, id"))
+        .fetch_all(db.pool())
+        .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,7 +108,9 @@ pub struct TimestampAuthorityRow {
 
 /// The platform's timestamp authority (one for all organisations).
 pub async fn timestamp_authority(tx: &mut Tx) -> Result<Option<TimestampAuthorityRow>, StoreError> {
-    Ok(sqlx::query_as("SELECT root_certificate, certificate, sealed_key FROM timestamp_authority WHERE id = 1").fetch_optional(&mut **tx).await?)
+    Ok(sqlx::query_as("SELECT root_certificate, certificate, sealed_key FROM timestamp_authority WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?)
 }
 
 /// Records the timestamp authority unless another node did first.

@@ -71,7 +71,7 @@ impl Connector for HttpConnector {
                 .send()
                 .await
                 .map_err(network_error)?;
-            let body: ReceiptBody = checked(response).await?.json().await.map_err(network_error)?;
+            let body: ReceiptBody = json(checked(response).await?).await?;
             Ok(Receipt { transaction: body.transaction, duplicate: body.duplicate })
         })
     }
@@ -79,7 +79,7 @@ impl Connector for HttpConnector {
     fn fetch<'a>(&'a self, transaction: &'a str) -> BoxFuture<'a, Result<Vec<Inbound>, ConnectorError>> {
         Box::pin(async move {
             let response = self.client.get(self.url(&["transactions", transaction, "packages"])).send().await.map_err(network_error)?;
-            let packages: Vec<PackageBody> = checked(response).await?.json().await.map_err(network_error)?;
+            let packages: Vec<PackageBody> = json(checked(response).await?).await?;
             packages
                 .into_iter()
                 .map(|package| {
@@ -110,6 +110,11 @@ async fn checked(response: Response) -> Result<Response, ConnectorError> {
         _ => format!("réponse HTTP {status} : {}", text.trim().chars().take(QUOTED_CHARS).collect::<String>()),
     };
     Err(if status.is_client_error() { ConnectorError::Refused(detail) } else { ConnectorError::Unavailable(detail) })
+}
+
+async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ConnectorError> {
+    let bytes = response.bytes().await.map_err(network_error)?;
+    serde_json::from_slice(&bytes).map_err(|e| ConnectorError::Unavailable(format!("réponse du simulateur de préfecture illisible : {e}")))
 }
 
 fn network_error(error: reqwest::Error) -> ConnectorError {

@@ -4,11 +4,11 @@
 //! are fetched and applied: acknowledgement, anomaly, letters, referral, cancellation.
 
 pub mod connector;
-// pub mod http; (being written)
+pub mod http;
 
 use crate::legality::{
-    ActIdentifier, ActTransmission, Attachment, Classification, CollectivityMessage, Departement, Dispatch, InternalNumber, Message,
-    MatterCodes, Operator, Package, PieceTypeCode, PrefectureMessage,
+    ActIdentifier, ActTransmission, Attachment, Classification, CollectivityMessage, Departement, Dispatch, InternalNumber, MatterCodes,
+    Message, Operator, Package, PieceTypeCode, PrefectureMessage,
 };
 use crate::model::{Act, ActState};
 use crate::store::acts as sql;
@@ -28,11 +28,13 @@ pub const TRANSMIT_JOB: &str = "acts.transmit";
 /// The job that fetches the prefecture's answers on a transmitted act.
 pub const POLL_JOB: &str = "acts.poll";
 
-/// The route to the prefecture and how the platform names its packages.
+/// The route to the prefecture, how the platform names its packages, and the day packages are sent
+/// (today in Paris; the demo replays past days).
 #[derive(Clone)]
 pub struct Legality {
     pub connector: Arc<dyn Connector>,
     pub operator: Operator,
+    pub today: Arc<dyn Fn() -> Date + Send + Sync>,
 }
 
 /// Queues the transmission of a signed act: its ACTES identifier is fixed now, and one job per act
@@ -44,7 +46,11 @@ pub async fn transmit(db: &Db, scope: OrgScope, organisation: &Organisation, act
     }
     let sender = settings::get(db, scope)
         .await?
-        .ok_or_else(|| ActsError::Invalid("renseignez d'abord les paramètres @ctes de l'organisation (arrondissement, nature, adresse de retour)".into()))?
+        .ok_or_else(|| {
+            ActsError::Invalid(
+                "renseignez d'abord les paramètres @ctes de l'organisation (arrondissement, nature, adresse de retour)".into(),
+            )
+        })?
         .sender(organisation)?;
     let identifier = identifier(&act, &sender.departement, &sender.siren)?;
     let mut tx = db.begin().await?;
@@ -101,10 +107,19 @@ pub async fn run_transmission(db: &Db, blobs: &BlobStore, legality: &Legality, p
         }
         Err(ConnectorError::Unavailable(reason)) => {
             let mut tx = db.begin().await.map_err(|e| e.to_string())?;
-            sql::transition(&mut tx, scope, act_id, &[ActState::Posted.code()], ActState::Waiting.code()).await.map_err(|e| e.to_string())?;
-            service::record(&mut tx, scope, act_id, "waiting", "plateforme", &format!("Transmission impossible, nouvel essai prévu : {reason}"))
+            sql::transition(&mut tx, scope, act_id, &[ActState::Posted.code()], ActState::Waiting.code())
                 .await
                 .map_err(|e| e.to_string())?;
+            service::record(
+                &mut tx,
+                scope,
+                act_id,
+                "waiting",
+                "plateforme",
+                &format!("Transmission impossible, nouvel essai prévu : {reason}"),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
             Err(reason)
         }
@@ -113,7 +128,9 @@ pub async fn run_transmission(db: &Db, blobs: &BlobStore, legality: &Legality, p
             sql::transition(&mut tx, scope, act_id, &[ActState::Posted.code(), ActState::Waiting.code()], ActState::Error.code())
                 .await
                 .map_err(|e| e.to_string())?;
-            service::record(&mut tx, scope, act_id, "error", "plateforme", &format!("Paquet refusé : {reason}")).await.map_err(|e| e.to_string())?;
+            service::record(&mut tx, scope, act_id, "error", "plateforme", &format!("Paquet refusé : {reason}"))
+                .await
+                .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())
         }
     }
@@ -128,13 +145,22 @@ async fn build_package(
     legality: &Legality,
     act: &Act,
 ) -> Result<Package, ActsError> {
-    let sender = settings::get(db, scope).await?.ok_or_else(|| ActsError::Invalid("paramètres @ctes absents".into()))?.sender(organisation)?;
+    let sender =
+        settings::get(db, scope).await?.ok_or_else(|| ActsError::Invalid("paramètres @ctes absents".into()))?.sender(organisation)?;
     let classification: Classification = service::classification(db, scope).await?;
     let main_type = format!("99_{}", act.nature.letters());
-    let document = Attachment { piece_type: PieceTypeCode::parse(&main_type)?, original_name: act.document_name.clone(), bytes: blobs.get(act.current_sha256()).await? };
+    let document = Attachment {
+        piece_type: PieceTypeCode::parse(&main_type)?,
+        original_name: act.document_name.clone(),
+        bytes: blobs.get(act.current_sha256()).await?,
+    };
     let mut annexes = Vec::new();
     for annex in &act.annexes {
-        annexes.push(Attachment { piece_type: PieceTypeCode::parse(&annex.piece_type)?, original_name: annex.filename.clone(), bytes: blobs.get(&annex.sha256).await? });
+        annexes.push(Attachment {
+            piece_type: PieceTypeCode::parse(&annex.piece_type)?,
+            original_name: annex.filename.clone(),
+            bytes: blobs.get(&annex.sha256).await?,
+        });
     }
     let transmission = ActTransmission {
         identifier: identifier(act, &sender.departement, &sender.siren)?,
@@ -146,7 +172,7 @@ async fn build_package(
         annexes,
         paper_annexes: false,
     };
-    let dispatch = Dispatch { operator: legality.operator.clone(), sent_on: today(), serial: next_serial(db, scope).await? };
+    let dispatch = Dispatch { operator: legality.operator.clone(), sent_on: (legality.today)(), serial: next_serial(db, scope).await? };
     Ok(transmission.package(&sender, &dispatch)?)
 }
 
@@ -180,8 +206,14 @@ async fn apply(tx: &mut Tx, scope: OrgScope, act: &Act, message: &PrefectureMess
     let detail = match message {
         PrefectureMessage::Acknowledgement { act_id, received_on, .. } => {
             sql::set_received(tx, scope, act.id, &received_on.to_string()).await?;
-            sql::transition(tx, scope, act.id, &[ActState::Transmitted.code(), ActState::Posted.code(), ActState::Waiting.code()], ActState::Acknowledged.code())
-                .await?;
+            sql::transition(
+                tx,
+                scope,
+                act.id,
+                &[ActState::Transmitted.code(), ActState::Posted.code(), ActState::Waiting.code()],
+                ActState::Acknowledged.code(),
+            )
+            .await?;
             if let Some(number) = &act.register_number {
                 assembly::recording::record_legality(tx, scope, number, Some(&act_id.to_string()), Some(*received_on), None)
                     .await
@@ -190,8 +222,14 @@ async fn apply(tx: &mut Tx, scope: OrgScope, act: &Act, message: &PrefectureMess
             format!("Accusé de réception : {act_id}, reçu en préfecture le {}", kernel::calendar::format_fr(*received_on))
         }
         PrefectureMessage::ActAnomaly { detail, .. } | PrefectureMessage::EnvelopeAnomaly { detail, .. } => {
-            sql::transition(tx, scope, act.id, &[ActState::Transmitted.code(), ActState::Posted.code(), ActState::Waiting.code()], ActState::Error.code())
-                .await?;
+            sql::transition(
+                tx,
+                scope,
+                act.id,
+                &[ActState::Transmitted.code(), ActState::Posted.code(), ActState::Waiting.code()],
+                ActState::Error.code(),
+            )
+            .await?;
             format!("{label} : {}", detail.clone().unwrap_or_else(|| "sans détail".into()))
         }
         PrefectureMessage::CancellationAcknowledgement { received_on, .. } => {
@@ -256,9 +294,10 @@ pub async fn cancel(
     if act.state != ActState::Acknowledged {
         return Err(ActsError::Conflict(format!("seul un acte acquitté peut être annulé (état : {})", act.state.label())));
     }
-    let sender = settings::get(db, scope).await?.ok_or_else(|| ActsError::Invalid("paramètres @ctes absents".into()))?.sender(organisation)?;
+    let sender =
+        settings::get(db, scope).await?.ok_or_else(|| ActsError::Invalid("paramètres @ctes absents".into()))?.sender(organisation)?;
     let message = CollectivityMessage::Cancellation { act_id: identifier(&act, &sender.departement, &sender.siren)? };
-    let dispatch = Dispatch { operator: legality.operator.clone(), sent_on: today(), serial: next_serial(db, scope).await? };
+    let dispatch = Dispatch { operator: legality.operator.clone(), sent_on: (legality.today)(), serial: next_serial(db, scope).await? };
     let package = Package::collectivity(&sender, &dispatch, &message, Vec::new())?;
     legality.connector.send(&package.archive_name, &package.archive).await.map_err(|e| ActsError::Conflict(e.to_string()))?;
     let mut tx = db.begin().await?;
@@ -272,7 +311,15 @@ pub async fn cancel(
 
 /// Keeps every file of a package (blob store) and lists its XML files among the act's messages;
 /// false when the package had been recorded already.
-async fn record_files(tx: &mut Tx, blobs: &BlobStore, scope: OrgScope, act_id: i64, direction: &str, package: &Package, summary: &str) -> Result<bool, ActsError> {
+async fn record_files(
+    tx: &mut Tx,
+    blobs: &BlobStore,
+    scope: OrgScope,
+    act_id: i64,
+    direction: &str,
+    package: &Package,
+    summary: &str,
+) -> Result<bool, ActsError> {
     let mut fresh = false;
     for (i, (name, bytes)) in package.files.iter().enumerate() {
         let stored = blobs.put(bytes.clone()).await?;
@@ -303,9 +350,12 @@ async fn enqueue_poll(tx: &mut Tx, scope: OrgScope, act_id: i64, round: i64) -> 
 
 /// The serial of the next envelope of the organisation (`…--20211220-7.xml`).
 async fn next_serial(db: &Db, scope: OrgScope) -> Result<u32, ActsError> {
-    let row = store::tenant::scoped(scope, "SELECT COUNT(*) FROM act_messages WHERE organisation_id = $1 AND direction = 'sent' AND kind = 'Enveloppe'")
-        .fetch_one(db.pool())
-        .await?;
+    let row = store::tenant::scoped(
+        scope,
+        "SELECT COUNT(*) FROM act_messages WHERE organisation_id = $1 AND direction = 'sent' AND kind = 'Enveloppe'",
+    )
+    .fetch_one(db.pool())
+    .await?;
     let count: i64 = row.try_get(0)?;
     Ok(u32::try_from(count + 1).unwrap_or(u32::MAX))
 }
@@ -323,8 +373,4 @@ async fn organisation(db: &Db, scope: OrgScope) -> Result<Organisation, String> 
         .into_iter()
         .find(|o| o.id == scope.organisation_id())
         .ok_or_else(|| format!("organisation {} inconnue", scope.organisation_id()))
-}
-
-fn today() -> Date {
-    crate::keys::now().date()
 }

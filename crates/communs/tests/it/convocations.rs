@@ -81,7 +81,7 @@ async fn convocations_go_within_the_delay_with_their_notes() {
 
     // The job worker delivers the e-mail into the outbox: the agenda, the personal link, the invitation.
     let outbox = tempfile::tempdir().unwrap();
-    let worker = communs::server::job_worker(&app.db, outbox_mailer(outbox.path()));
+    let worker = communs::server::job_worker(&app.db, &app.blobs, outbox_mailer(outbox.path()), app.acts.clone());
     assert_eq!(worker.run_once(&app.db).await.unwrap(), Some(store::jobs::Outcome::Done));
     let files: Vec<_> = std::fs::read_dir(outbox.path()).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 1);

@@ -98,7 +98,8 @@ async fn housekeeping_forgets_expired_sessions() {
     store::jobs::enqueue(&mut tx, store::jobs::NewJob::new(communs::server::PURGE_SESSIONS_JOB, serde_json::json!({}))).await.unwrap();
     tx.commit().await.unwrap();
     let outbox = tempfile::tempdir().unwrap();
-    let processed = communs::server::job_worker(&app.db, outbox_mailer(outbox.path())).run_once(&app.db).await.unwrap();
+    let processed =
+        communs::server::job_worker(&app.db, &app.blobs, outbox_mailer(outbox.path()), app.acts.clone()).run_once(&app.db).await.unwrap();
     assert_eq!(processed, Some(store::jobs::Outcome::Done));
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
 }

@@ -22,6 +22,9 @@ pub const PLATFORM_ADMIN: &str = "dsi@montpellier3m.demo.communs.fr";
 
 pub struct TestApp {
     pub db: Db,
+    pub config: communs::config::Config,
+    pub blobs: store::blobs::BlobStore,
+    pub acts: acts::http::ActsServices,
     router: Router,
     _database: TestDb,
     _blobs: tempfile::TempDir,
@@ -38,14 +41,16 @@ impl TestApp {
             ..communs::config::Config::default()
         };
         let state = communs::server::app_state(&config, database.db.clone()).await.unwrap();
-        let router = communs::app::router(state);
-        Self { db: database.db.clone(), router, _database: database, _blobs: blobs }
+        let acts = communs::server::acts_services(&config, "http://communs.test").unwrap();
+        let blob_store = state.blobs.clone();
+        let router = communs::app::router(state, acts.clone());
+        Self { db: database.db.clone(), config, blobs: blob_store, acts, router, _database: database, _blobs: blobs }
     }
 
     /// The application with the demo data set.
     pub async fn demo() -> Self {
         let app = Self::empty().await;
-        communs::demo::load(&app.db).await.unwrap();
+        communs::demo::load(&app.db, &app.config).await.unwrap();
         app
     }
 

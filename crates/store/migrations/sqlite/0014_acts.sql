@@ -140,10 +140,11 @@ CREATE TABLE act_classifications (
     imported_at BIGINT NOT NULL
 );
 
--- What the @ctes envelope says of the organisation (*arrondissement*, nature code, referent, return
+-- What the @ctes envelope says of the organisation (*département*, *arrondissement*, nature code, referent, return
 -- address) and its SIRET (open-data feeds), set by its administrators before the first transmission.
 CREATE TABLE act_settings (
     organisation_id BIGINT PRIMARY KEY REFERENCES organisations (id),
+    departement TEXT NOT NULL,
     arrondissement TEXT NOT NULL,
     collectivity_nature TEXT NOT NULL,
     referent_name TEXT NOT NULL,
