@@ -141,7 +141,8 @@ pub async fn start(db: &Db, scope: OrgScope, person: &Person<'_>, act_id: i64) -
             Assignee::Person { user_id, .. } => (None, Some(*user_id)),
         };
         let state = if i == 0 { StepState::Current } else { StepState::Waiting };
-        sql::insert_step(&mut tx, scope, act_id, i as i64 + 1, step.kind.code(), role, user, state.code()).await?;
+        let row = sql::NewStep { position: i as i64 + 1, kind: step.kind.code(), role, user, state: state.code() };
+        sql::insert_step(&mut tx, scope, act_id, &row).await?;
     }
     service::record(&mut tx, scope, act_id, "circuit", person.name, &format!("Mis dans le circuit « {} »", circuit.name)).await?;
     notify(&mut tx, scope, act_id).await?;
@@ -149,28 +150,31 @@ pub async fn start(db: &Db, scope: OrgScope, person: &Person<'_>, act_id: i64) -
     Ok(())
 }
 
+/// What signing needs: the database, the documents, the sealed keys.
+#[derive(Clone, Copy)]
+pub struct Signing<'a> {
+    pub db: &'a Db,
+    pub blobs: &'a BlobStore,
+    pub vault: &'a KeyVault,
+}
+
 /// Does (or rejects) the current step of an act. Signing steps put a PAdES B-T signature on the act's
 /// PDF with the person's certificate (the organisation's seal for a seal step) and the platform's
 /// timestamp. Returns the act's new state.
 pub async fn decide(
-    db: &Db,
-    blobs: &BlobStore,
-    vault: &KeyVault,
+    signing: Signing<'_>,
     scope: OrgScope,
     organisation: &str,
     person: &Person<'_>,
     act_id: i64,
     decision: Decision,
 ) -> Result<ActState, ActsError> {
-    decide_at(db, blobs, vault, scope, organisation, person, act_id, decision, keys::now()).await
+    decide_at(signing, scope, organisation, person, act_id, decision, keys::now()).await
 }
 
 /// [`decide`] at a given instant (the demo replays past signatures).
-#[allow(clippy::too_many_arguments)]
 pub async fn decide_at(
-    db: &Db,
-    blobs: &BlobStore,
-    vault: &KeyVault,
+    signing: Signing<'_>,
     scope: OrgScope,
     organisation: &str,
     person: &Person<'_>,
@@ -178,6 +182,7 @@ pub async fn decide_at(
     decision: Decision,
     now: OffsetDateTime,
 ) -> Result<ActState, ActsError> {
+    let Signing { db, blobs, .. } = signing;
     let act = service::act(db, scope, act_id).await?.ok_or_else(|| ActsError::NotFound(format!("acte {act_id} introuvable")))?;
     if act.state != ActState::InCircuit {
         return Err(ActsError::Conflict(format!(
@@ -198,7 +203,7 @@ pub async fn decide_at(
         Decision::Reject { reason } => (None, format!("{} refusé : {}", step.kind.label(), reason.trim())),
         Decision::Approve if step.kind.signs() => {
             let pdf = blobs.get(act.current_sha256()).await?;
-            let bytes = sign_pdf(db, vault, scope, organisation, person, step, on_behalf_of.as_ref(), pdf, now).await?;
+            let bytes = sign_pdf(signing, scope, organisation, person, (step, on_behalf_of.as_ref()), pdf, now).await?;
             (Some(blobs.put(bytes).await?.sha256), format!("{} ({})", step.kind.label(), signing::PadesLevel::BaselineT.label()))
         }
         Decision::Approve => (None, step.kind.label().to_string()),
@@ -249,9 +254,7 @@ pub async fn decide_at(
 /// Signs every act of `act_ids` whose current step the person may sign (*signature par lot*); returns,
 /// for each act, its new state or why it was not signed.
 pub async fn bulk_sign(
-    db: &Db,
-    blobs: &BlobStore,
-    vault: &KeyVault,
+    signing: Signing<'_>,
     scope: OrgScope,
     organisation: &str,
     person: &Person<'_>,
@@ -259,7 +262,7 @@ pub async fn bulk_sign(
 ) -> Vec<(i64, Result<ActState, String>)> {
     let mut results = Vec::new();
     for &id in act_ids {
-        let outcome = decide(db, blobs, vault, scope, organisation, person, id, Decision::Approve).await.map_err(|e| e.to_string());
+        let outcome = decide(signing, scope, organisation, person, id, Decision::Approve).await.map_err(|e| e.to_string());
         results.push((id, outcome));
     }
     results
@@ -297,17 +300,17 @@ fn may_act(person: &Person<'_>, step: &Step, delegations: &[Delegation], today: 
     }
 }
 
+/// Signs `pdf` for `step` (and for the absent person the signer replaces, if any).
 async fn sign_pdf(
-    db: &Db,
-    vault: &KeyVault,
+    signing: Signing<'_>,
     scope: OrgScope,
     organisation: &str,
     person: &Person<'_>,
-    step: &Step,
-    on_behalf_of: Option<&(i64, String)>,
+    (step, on_behalf_of): (&Step, Option<&(i64, String)>),
     pdf: Vec<u8>,
     now: OffsetDateTime,
 ) -> Result<Vec<u8>, ActsError> {
+    let Signing { db, vault, .. } = signing;
     let mut tx = db.begin().await?;
     let credential = if step.kind == StepKind::Seal {
         keys::seal(&mut tx, vault, scope, organisation, now).await?

@@ -195,6 +195,23 @@ impl Extract {
     }
 }
 
+/// The printed extract of the deliberation `number` (the organisation's template), or `None` when it
+/// has no deliberation of that number.
+pub async fn html(
+    db: &store::Db,
+    scope: store::OrgScope,
+    organisation: &str,
+    slug: &str,
+    number: &str,
+) -> Result<Option<String>, crate::AssemblyError> {
+    let Some(record) = crate::service::deliberation(db, scope, number).await? else { return Ok(None) };
+    let Some(item) = record.deliberation(number) else { return Ok(None) };
+    let extract = Extract::of(&record, organisation, item);
+    let back = format!("/{slug}/seances/{}", record.sitting.id);
+    let context = serde_json::json!({ "e": extract, "back": back });
+    Ok(Some(crate::printed::render(db, scope, crate::printed::Document::Extract, context).await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,21 +230,4 @@ mod tests {
         );
         assert_eq!(blocks("- a\n- b\nfin"), vec![Block::List(vec!["a".into(), "b".into()]), Block::Paragraph("fin".into())]);
     }
-}
-
-/// The printed extract of the deliberation `number` (the organisation's template), or `None` when it
-/// has no deliberation of that number.
-pub async fn html(
-    db: &store::Db,
-    scope: store::OrgScope,
-    organisation: &str,
-    slug: &str,
-    number: &str,
-) -> Result<Option<String>, crate::AssemblyError> {
-    let Some(record) = crate::service::deliberation(db, scope, number).await? else { return Ok(None) };
-    let Some(item) = record.deliberation(number) else { return Ok(None) };
-    let extract = Extract::of(&record, organisation, item);
-    let back = format!("/{slug}/seances/{}", record.sitting.id);
-    let context = serde_json::json!({ "e": extract, "back": back });
-    Ok(Some(crate::printed::render(db, scope, crate::printed::Document::Extract, context).await?))
 }

@@ -203,7 +203,16 @@ async fn demo_act(db: &Db, config: &Config) -> Result<(), DemoError> {
     let calvat =
         circuit::Person { user_id: signatory.user_id, name: &signatory.display_name, email: &signatory.email, roles: &roles, ip: None };
     let signed_at = datetime!(2021-12-20 10:00 UTC);
-    circuit::decide_at(db, &blobs, &vault, scope, &metropole.name, &calvat, act_id, circuit::Decision::Approve, signed_at).await?;
+    circuit::decide_at(
+        circuit::Signing { db, blobs: &blobs, vault: &vault },
+        scope,
+        &metropole.name,
+        &calvat,
+        act_id,
+        circuit::Decision::Approve,
+        signed_at,
+    )
+    .await?;
 
     transmission::transmit(db, scope, &metropole, &it_team.display_name, act_id).await?;
     let prefecture = acts::simulator::Prefecture::open(&config.prefecture_simulator_dir()).map_err(|e| resource(&e))?;

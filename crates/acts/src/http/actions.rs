@@ -175,17 +175,8 @@ async fn decide(
         _ => return Err(HtmlError::bad_request("décision inconnue")),
     };
     let person = person_of(&access);
-    let outcome = circuit::decide(
-        &state.db,
-        &state.blobs,
-        &services.vault,
-        access.scope,
-        &access.organisation.name,
-        &person.as_person(),
-        id,
-        decision,
-    )
-    .await;
+    let signing = circuit::Signing { db: &state.db, blobs: &state.blobs, vault: &services.vault };
+    let outcome = circuit::decide(signing, access.scope, &access.organisation.name, &person.as_person(), id, decision).await;
     match outcome {
         Ok(state_after) => Ok(to_act(&access, id, &format!("Fait. État de l'acte : {}.", state_after.label()))),
         Err(e) => refused_on_act(&state, &access, id, e).await,

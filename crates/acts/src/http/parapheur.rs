@@ -68,9 +68,14 @@ async fn bulk_sign(
         );
     }
     let person = person_of(&access);
-    let results =
-        circuit::bulk_sign(&state.db, &state.blobs, &services.vault, access.scope, &access.organisation.name, &person.as_person(), &ids)
-            .await;
+    let results = circuit::bulk_sign(
+        circuit::Signing { db: &state.db, blobs: &state.blobs, vault: &services.vault },
+        access.scope,
+        &access.organisation.name,
+        &person.as_person(),
+        &ids,
+    )
+    .await;
     let done = results.iter().filter(|(_, r)| r.is_ok()).count();
     let failures: Vec<String> = results.iter().filter_map(|(id, r)| r.as_ref().err().map(|e| format!("acte {id} : {e}"))).collect();
     let mut message = format!("{done} acte(s) traité(s).");

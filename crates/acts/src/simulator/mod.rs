@@ -279,9 +279,15 @@ impl Prefecture {
             .collect()
     }
 
+    /// The state, read again from its file: another `Prefecture` on the same folder (the demo loader, a
+    /// test, a restarted server) may have changed it since.
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // The state is replaced whole once saved (see `update`): a panic elsewhere cannot leave it half changed.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Ok(fresh) = State::load(&self.dir.join(STATE_FILE)) {
+            *state = fresh;
+        }
+        state
     }
 
     /// Applies a change to a copy of the state, saves it, then makes it current: on error, nothing changed.

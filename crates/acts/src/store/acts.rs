@@ -262,28 +262,28 @@ pub struct MessageRow {
     pub at: i64,
 }
 
+/// A message file to record.
+pub struct NewMessage<'a> {
+    pub direction: &'a str,
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub summary: &'a str,
+}
+
 /// Records a message; false when that file was already recorded (a message is kept once).
-pub async fn insert_message(
-    tx: &mut Tx,
-    scope: OrgScope,
-    act_id: i64,
-    direction: &str,
-    kind: &str,
-    file_name: &str,
-    sha256: &str,
-    summary: &str,
-) -> Result<bool, StoreError> {
+pub async fn insert_message(tx: &mut Tx, scope: OrgScope, act_id: i64, m: &NewMessage<'_>) -> Result<bool, StoreError> {
     let result = scoped(
         scope,
         "INSERT INTO act_messages (organisation_id, act_id, direction, kind, file_name, sha256, summary, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (organisation_id, act_id, direction, file_name) DO NOTHING",
     )
     .bind(act_id)
-    .bind(direction.to_string())
-    .bind(kind.to_string())
-    .bind(file_name.to_string())
-    .bind(sha256.to_string())
-    .bind(summary.to_string())
+    .bind(m.direction.to_string())
+    .bind(m.kind.to_string())
+    .bind(m.file_name.to_string())
+    .bind(m.sha256.to_string())
+    .bind(m.summary.to_string())
     .bind(clock::now_millis())
     .execute(&mut **tx)
     .await?;

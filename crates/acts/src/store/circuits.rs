@@ -123,27 +123,27 @@ pub async fn current_steps(db: &Db, scope: OrgScope) -> Result<Vec<StepRow>, Sto
         .await?)
 }
 
-pub async fn insert_step(
-    tx: &mut Tx,
-    scope: OrgScope,
-    act_id: i64,
-    position: i64,
-    kind: &str,
-    role: Option<&str>,
-    user: Option<i64>,
-    state: &str,
-) -> Result<(), StoreError> {
+/// A step of an act to write.
+pub struct NewStep<'a> {
+    pub position: i64,
+    pub kind: &'a str,
+    pub role: Option<&'a str>,
+    pub user: Option<i64>,
+    pub state: &'a str,
+}
+
+pub async fn insert_step(tx: &mut Tx, scope: OrgScope, act_id: i64, step: &NewStep<'_>) -> Result<(), StoreError> {
     scoped(
         scope,
         "INSERT INTO act_steps (organisation_id, act_id, position, kind, assignee_role, assignee_user_id, state) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(act_id)
-    .bind(position)
-    .bind(kind.to_string())
-    .bind(role.map(str::to_string))
-    .bind(user)
-    .bind(state.to_string())
+    .bind(step.position)
+    .bind(step.kind.to_string())
+    .bind(step.role.map(str::to_string))
+    .bind(step.user)
+    .bind(step.state.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -334,7 +334,8 @@ async fn record_files(
         } else {
             "Document".to_string()
         };
-        fresh |= sql::insert_message(tx, scope, act_id, direction, &kind, name, &stored.sha256, summary).await?;
+        let message = sql::NewMessage { direction, kind: &kind, file_name: name, sha256: &stored.sha256, summary };
+        fresh |= sql::insert_message(tx, scope, act_id, &message).await?;
     }
     Ok(fresh)
 }

@@ -76,17 +76,50 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/seances/1", &[]),
     ("GET", "/{slug}/deliberations/M2021-641/extrait.html", &[]),
     ("GET", "/{slug}/deliberations/19.07.01.05/extrait.pdf", &[]),
+    ("GET", "/{slug}/actes", &[]),
+    ("GET", "/{slug}/actes/nouveau", &[]),
+    ("POST", "/{slug}/actes/nouveau", &[("nature", "DE"), ("internal_number", "X1")]),
+    ("POST", "/{slug}/actes/depuis-deliberation", &[("number", "M2021-641")]),
+    ("GET", "/{slug}/actes/1", &[]),
+    ("GET", "/{slug}/actes/1/document.pdf", &[]),
+    ("GET", "/{slug}/actes/1/original.pdf", &[]),
+    ("GET", "/{slug}/actes/1/annexes/1", &[]),
+    ("GET", "/{slug}/actes/1/messages/1", &[]),
+    ("GET", "/{slug}/actes/1/validation", &[]),
+    ("POST", "/{slug}/actes/1/circuit", &[]),
+    ("POST", "/{slug}/actes/1/decision", &[("decision", "reject"), ("reason", "intrusion")]),
+    ("POST", "/{slug}/actes/1/transmission", &[]),
+    ("POST", "/{slug}/actes/1/releve", &[]),
+    ("POST", "/{slug}/actes/1/publication", &[]),
+    ("POST", "/{slug}/actes/1/annulation", &[]),
+    ("GET", "/{slug}/parapheur", &[]),
+    ("POST", "/{slug}/parapheur/signature", &[("acte", "1")]),
+    ("GET", "/{slug}/actes/circuits", &[]),
+    ("POST", "/{slug}/actes/circuits/DE", &[("name", "x"), ("kind_1", "signature"), ("assignee_1", "role:agent")]),
+    ("POST", "/{slug}/actes/delegations", &[("from", "1"), ("to", "2"), ("starts_on", "2026-01-01"), ("ends_on", "2026-01-02")]),
+    ("POST", "/{slug}/actes/delegations/1/suppression", &[]),
+    ("GET", "/{slug}/actes/certificats", &[]),
+    ("POST", "/{slug}/actes/certificats", &[("mot_de_passe", "x")]),
+    ("GET", "/{slug}/actes/certificats/ca.pem", &[]),
+    ("GET", "/{slug}/actes/parametres", &[]),
+    ("POST", "/{slug}/actes/parametres", &[("departement", "034"), ("arrondissement", "1"), ("collectivity_nature", "31")]),
+    ("POST", "/{slug}/actes/classification", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.
 const LATTES_SECRETS: &[&str] = &["admin@lattes.demo.communs.fr", "Paul Roux"];
 
-/// Counts of the rows an intruder could try to change: (memberships, users, audit events other than logins).
-async fn snapshot(app: &TestApp) -> (i64, i64, i64) {
+/// Counts of the rows an intruder could try to change: (memberships, users, audit events other than
+/// logins, acts and their history, signing setup).
+async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64) {
     (
         app.count("SELECT COUNT(*) FROM memberships").await,
         app.count("SELECT COUNT(*) FROM users").await,
         app.count("SELECT COUNT(*) FROM audit_events WHERE action <> 'login_succeeded'").await,
+        app.count("SELECT COUNT(*) + COALESCE(SUM(published_at), 0) FROM acts").await + app.count("SELECT COUNT(*) FROM act_events").await,
+        app.count("SELECT COUNT(*) FROM circuits").await
+            + app.count("SELECT COUNT(*) FROM delegations").await
+            + app.count("SELECT COUNT(*) FROM act_settings").await,
     )
 }
 
@@ -216,4 +249,23 @@ async fn scoped_storage_queries_stay_in_their_organisation() {
     let events = store::audit::list(&app.db, store::OrgScope::granted(juvignac.id), 100, None).await.unwrap();
     assert!(!events.is_empty());
     assert!(events.iter().all(|e| !e.target.contains("lattes")));
+}
+
+#[tokio::test]
+async fn an_act_of_another_organisation_is_not_found_under_ones_own_name() {
+    let app = TestApp::demo().await;
+    let metropole_act = app.count("SELECT id FROM acts WHERE register_number = 'M2021-641'").await;
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    juvignac.get("/juvignac/actes").await;
+    let before = snapshot(&app).await;
+    for path in ["", "/document.pdf", "/original.pdf", "/validation", "/messages/1"] {
+        let response = juvignac.get(&format!("/juvignac/actes/{metropole_act}{path}")).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    for action in ["circuit", "transmission", "publication", "annulation", "releve"] {
+        let response = juvignac.post_form(&format!("/juvignac/actes/{metropole_act}/{action}"), &[]).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    assert_eq!(juvignac.get(&format!("/juvignac/actes-publies/{metropole_act}.pdf")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&app).await, before);
 }

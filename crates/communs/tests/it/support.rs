@@ -176,6 +176,30 @@ impl Client {
         self.request(Method::POST, &format!("{path}?csrf={}", encode(&token)), Some(&content_type), body).await
     }
 
+    /// Posts a `multipart/form-data` form with text fields and files (name, file name, content), the
+    /// CSRF token of the last page in the URL.
+    pub async fn upload_form(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> TestResponse {
+        let token = self.csrf.clone().unwrap_or_default();
+        let boundary = "----communs-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        for (name, filename, content) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, &format!("{path}?csrf={}", encode(&token)), Some(&content_type), body).await
+    }
+
     pub async fn send_json(&mut self, method: Method, path: &str, body: &str) -> TestResponse {
         self.request(method, path, Some("application/json"), body.as_bytes().to_vec()).await
     }
@@ -213,9 +237,9 @@ fn encode(s: &str) -> String {
 }
 
 /// A mailer writing into the outbox folder `dir`, with links to `http://communs.test`.
-pub fn outbox_mailer(dir: &std::path::Path) -> assembly::convocations::Mailer {
+pub fn outbox_mailer(dir: &std::path::Path) -> mail::Mailer {
     let config = mail::MailConfig::file(dir);
-    assembly::convocations::Mailer {
+    mail::Mailer {
         transport: mail::Transport::from_config(&config).unwrap(),
         sender: config.sender().unwrap(),
         public_url: "http://communs.test".into(),
