@@ -228,6 +228,22 @@ async fn demo_act(db: &Db, config: &Config) -> Result<(), DemoError> {
     transmission::poll(db, &blobs, &legality, scope, act_id).await?;
     let published_at = store::clock::millis_of(datetime!(2021-12-21 09:00 UTC));
     publication::publish(db, scope, Actor::cli(), act_id, published_at).await?;
+    settle_jobs(db, config, &blobs).await
+}
+
+/// Runs the jobs the demo's acts queued (the notification of a step already signed, the transmission
+/// and the polling already done): each finds its work done, and the demo starts with an empty queue.
+async fn settle_jobs(db: &Db, config: &Config, blobs: &BlobStore) -> Result<(), DemoError> {
+    let resource = |e: &dyn std::fmt::Display| DemoError::Resource(e.to_string());
+    let mail = config.mail_config();
+    let mailer = mail::Mailer {
+        transport: mail::Transport::from_config(&mail).map_err(|e| resource(&e))?,
+        sender: mail.sender().map_err(|e| resource(&e))?,
+        public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
+    };
+    let services = crate::server::acts_services(config, &mailer.public_url.clone()).map_err(|e| resource(&e))?;
+    let worker = crate::server::job_worker(db, blobs, mailer, services);
+    while worker.run_once(db).await.map_err(|e| resource(&e))?.is_some() {}
     Ok(())
 }
 
