@@ -116,7 +116,8 @@ async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64) {
         app.count("SELECT COUNT(*) FROM memberships").await,
         app.count("SELECT COUNT(*) FROM users").await,
         app.count("SELECT COUNT(*) FROM audit_events WHERE action <> 'login_succeeded'").await,
-        app.count("SELECT COUNT(*) + COALESCE(SUM(published_at), 0) FROM acts").await + app.count("SELECT COUNT(*) FROM act_events").await,
+        app.count("SELECT COUNT(*) + CAST(COALESCE(SUM(published_at), 0) AS BIGINT) FROM acts").await
+            + app.count("SELECT COUNT(*) FROM act_events").await,
         app.count("SELECT COUNT(*) FROM circuits").await
             + app.count("SELECT COUNT(*) FROM delegations").await
             + app.count("SELECT COUNT(*) FROM act_settings").await,
