@@ -15,6 +15,8 @@ pub enum SigningError {
     Timestamp(String),
     #[error("signature impossible : {0}")]
     Signature(String),
+    #[error("signature XAdES invalide : {0}")]
+    Xades(String),
 }
 
 impl From<der::Error> for SigningError {

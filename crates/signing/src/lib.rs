@@ -8,6 +8,7 @@
 
 mod asn1;
 pub mod authority;
+mod c14n;
 pub mod credential;
 mod error;
 pub mod pades;
@@ -17,6 +18,7 @@ mod signed_data;
 pub mod timestamp;
 pub mod validation;
 pub mod vault;
+pub mod xades;
 
 pub use authority::CertificateAuthority;
 pub use credential::Credential;
