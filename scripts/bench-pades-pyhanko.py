@@ -8,7 +8,7 @@ import statistics
 import sys
 import time
 
-from pyhanko.sign import signers
+from pyhanko.sign import fields, signers
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 RUNS = 30
@@ -18,7 +18,7 @@ def main() -> None:
     folder = sys.argv[1] if len(sys.argv) > 1 else "target/bench-pades"
     signer = signers.SimpleSigner.load(f"{folder}/key.pem", f"{folder}/cert.pem", ca_chain_files=(f"{folder}/ca.pem",))
     document = open(f"{folder}/document.pdf", "rb").read()
-    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=signers.fields.SigSeedSubFilter.PADES)
+    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
 
     def sign_once() -> None:
         out = io.BytesIO()
