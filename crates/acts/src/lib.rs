@@ -2,6 +2,7 @@
 //! circuits, transmission to the prefecture's legality control through @ctes, publication, and the
 //! accounting flows (PES V2) sent to the public accountant.
 
+pub mod accounting;
 pub mod circuit;
 mod error;
 pub mod export;

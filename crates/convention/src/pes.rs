@@ -166,7 +166,8 @@ fn write_bordereau(
     orders: &[&RevenueOrder],
     debtor_of: &impl Fn(&RevenueOrder) -> Debtor,
 ) {
-    x.open("Bordereau");
+    // The Id is the reference of the bordereau's XAdES signature (required once it is signed).
+    x.0.push_str(&format!("<Bordereau Id=\"BORD{number}\">"));
     x.open("BlocBordereau");
     x.leaf("Exer", &year.to_string());
     x.leaf("IdBord", &number.to_string());

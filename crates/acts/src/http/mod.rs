@@ -1,6 +1,7 @@
 //! Routes of the acts slice: the agents' pages (acts, parapheur, circuits, certificates, settings),
 //! the public pages of published acts with their open-data feed, the timestamp authority, the API.
 
+mod accounting;
 mod actions;
 mod admin;
 mod pages;
@@ -30,6 +31,7 @@ pub fn routes(services: ActsServices) -> axum::Router<web::AppState> {
         .merge(parapheur::routes())
         .merge(admin::routes())
         .merge(public::routes())
+        .merge(accounting::routes())
         .layer(axum::Extension(services))
 }
 

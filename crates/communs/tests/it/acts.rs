@@ -473,3 +473,44 @@ fn the_export_of_the_demo_deliberation_holds_messages_signatures_and_status() {
     let signed = out.join(status["signed_pdf"].as_str().unwrap());
     assert_pyhanko_accepts(&signed, &out.join("ca.pem"));
 }
+
+#[tokio::test]
+async fn revenue_bordereaux_are_signed_for_the_accountant() {
+    let app = TestApp::demo().await;
+    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
+    dsi.get(&format!("/{METROPOLE}/flux-comptables")).await;
+    let signed = dsi.post_form(&format!("/{METROPOLE}/flux-comptables"), &[("year", "2021")]).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    assert!(signed.body.contains("<InfoDematerialisee V=\"1\"/>"));
+    let ids: Vec<String> = signed
+        .body
+        .match_indices("<Bordereau Id=\"")
+        .map(|(at, m)| signed.body[at + m.len()..].split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["BORD1", "BORD2"], "the flat fees, then the intervention's titre");
+    assert_eq!(signed.body.matches("<ds:Signature ").count(), 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pes.xml");
+    std::fs::write(&file, &signed.bytes).unwrap();
+    assert_valid_xml(crate::invoices::PES_SCHEMA, &file);
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, dsi.get(&format!("/{METROPOLE}/actes/certificats/ca.pem")).await.bytes).unwrap();
+    let check = concat!(env!("CARGO_MANIFEST_DIR"), "/../signing/tests/support/check_xades.py");
+    let python = validator("python");
+    let verify = |path: &Path| Command::new(&python).arg(check).arg(path).arg("--ca").arg(&ca).args(&ids).output().unwrap();
+    let output = verify(&file);
+    assert!(output.status.success(), "signxml: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    // A changed amount breaks that bordereau's signature.
+    let tampered = dir.path().join("tampered.xml");
+    let at = signed.body.find("<MtHT V=\"").unwrap() + "<MtHT V=\"".len();
+    std::fs::write(&tampered, format!("{}9{}", &signed.body[..at], &signed.body[at..])).unwrap();
+    assert!(!verify(&tampered).status.success());
+
+    // Only the convention's issuer sends its titres.
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    juvignac.get("/juvignac/flux-comptables").await;
+    let refused = juvignac.post_form("/juvignac/flux-comptables", &[("year", "2021")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("seul l&#39;émetteur") || refused.body.contains("seul l'émetteur"), "{}", refused.body);
+}

@@ -56,7 +56,7 @@ async fn the_pes_file_of_2020_validates_and_carries_both_titres() {
     assert!(xml.contains("<CatTiers V=\"26\"/>") && xml.contains("<Nom V=\"CCAS DE BAILLARGUES\"/>"), "the CCAS is a CCAS debtor");
     assert!(!xml.contains("<MtHT V=\"0.00\"/>"), "no line for open data, which is free");
 
-    assert_eq!(xml.matches("<Bordereau>").count(), 1, "the two titres were issued together");
+    assert_eq!(xml.matches("<Bordereau Id=\"BORD").count(), 1, "the two titres were issued together");
     assert!(xml.contains("<IdBord V=\"1\"/>") && !xml.contains("TVA"), "flat fees bear no VAT");
 
     // 2021: the flat fees of 15 September, then the demo intervention invoiced on 5 October with VAT.
@@ -66,7 +66,7 @@ async fn the_pes_file_of_2020_validates_and_carries_both_titres() {
     let file = out_2021.join("PES_Aller_2021_24340001700022_00.xml");
     assert_valid_xml(PES_SCHEMA, &file);
     let xml = std::fs::read_to_string(&file).unwrap();
-    let bordereaux: Vec<&str> = xml.split("<Bordereau>").skip(1).collect();
+    let bordereaux: Vec<&str> = xml.split("<Bordereau Id=").skip(1).collect();
     assert_eq!(bordereaux.len(), 2, "one bordereau per issue day");
     assert!(bordereaux[0].contains("<IdBord V=\"1\"/><DteBordEm V=\"2021-09-15\"/>") && bordereaux[0].contains("<NbrPce V=\"2\"/>"));
     let vat = bordereaux[1];

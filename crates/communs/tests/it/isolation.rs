@@ -104,6 +104,8 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/actes/parametres", &[]),
     ("POST", "/{slug}/actes/parametres", &[("departement", "034"), ("arrondissement", "1"), ("collectivity_nature", "31")]),
     ("POST", "/{slug}/actes/classification", &[]),
+    ("GET", "/{slug}/flux-comptables", &[]),
+    ("POST", "/{slug}/flux-comptables", &[("year", "2021")]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.
