@@ -2,75 +2,16 @@
 //! `xmllint`, which must be installed), reads back to the same value, and travels in a package whose archive
 //! lists exactly the expected files. Ends with one exchange between the platform and a prefecture simulator.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::io::Read;
 
 use acts::legality::{
-    ActIdentifier, ActTransmission, AnomalyCode, Arrondissement, Attachment, Classification, CollectivityMessage, CollectivityNature,
-    Departement, Dispatch, Email, Envelope, LegalityError, LetterRef, MatterCodes, Message, MessageKind, Nature, Operator, Package,
-    PieceTypeCode, PrefectureMessage, PrefectureOffice, Referent, Sender,
+    ActIdentifier, AnomalyCode, Arrondissement, Classification, CollectivityMessage, Departement, Dispatch, Envelope, LegalityError,
+    LetterRef, Message, MessageKind, Nature, Operator, Package, PrefectureMessage, PrefectureOffice,
 };
-use kernel::Siren;
 use time::macros::date;
 
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/actes/actesv1_1.xsd");
-
-fn assert_valid(name: &str, xml: &[u8]) {
-    let mut child = Command::new("xmllint")
-        .args(["--noout", "--schema", SCHEMA, "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("xmllint is required (apt-get install libxml2-utils)");
-    child.stdin.take().unwrap().write_all(xml).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{name} is invalid:\n{}", String::from_utf8_lossy(&output.stderr));
-}
-
-fn identifier() -> ActIdentifier {
-    "034-243400017-20211214-174579-DE".parse().unwrap()
-}
-
-fn sender() -> Sender {
-    Sender {
-        siren: Siren::parse("243400017").unwrap(),
-        departement: Departement::parse("034").unwrap(),
-        arrondissement: Arrondissement::new(1).unwrap(),
-        nature: CollectivityNature::parse("31").unwrap(),
-        referent: Some(Referent {
-            name: Some("Service des assemblées".into()),
-            phone: None,
-            email: Some(Email::parse("assemblees@montpellier3m.fr").unwrap()),
-        }),
-        return_emails: vec![Email::parse("actes@montpellier3m.fr").unwrap()],
-    }
-}
-
-fn pdf(piece_type: &str, name: &str) -> Attachment {
-    Attachment {
-        piece_type: PieceTypeCode::parse(piece_type).unwrap(),
-        original_name: name.into(),
-        bytes: format!("%PDF-1.7 {name}").into_bytes(),
-    }
-}
-
-fn transmission() -> ActTransmission {
-    ActTransmission {
-        identifier: identifier(),
-        subject: "Tarifs 2022 des médiathèques « Émile Zola » & réseau – adoption".into(),
-        matter: MatterCodes::parse("7.2").unwrap(),
-        classification_date: Classification::national().version_date,
-        previous: None,
-        document: pdf("99_DE", "délibération.pdf"),
-        annexes: vec![pdf("99_AU", "grille tarifaire.pdf"), pdf("99_AU", "rapport.pdf")],
-        paper_annexes: false,
-    }
-}
-
-fn dispatch() -> Dispatch {
-    Dispatch { operator: Operator::new("COM", "EACT").unwrap(), sent_on: date!(2021 - 12 - 14), serial: 2 }
-}
+mod support;
+use support::{assert_valid, dispatch, identifier, sender, transmission};
 
 fn archive_listing(archive: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
@@ -87,7 +28,7 @@ fn archive_listing(archive: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn act_package_lists_exactly_the_protocol_files() {
-    let package = transmission().package(&sender(), &dispatch()).unwrap();
+    let package = transmission("174579", &["grille tarifaire.pdf", "rapport.pdf"]).package(&sender(), &dispatch(2)).unwrap();
     assert_eq!(package.archive_name, "COM-EACT--243400017--20211214-2.tar.gz");
     let listing = archive_listing(&package.archive);
     let names: Vec<&str> = listing.iter().map(|(n, _)| n.as_str()).collect();
@@ -109,18 +50,18 @@ fn act_package_lists_exactly_the_protocol_files() {
     assert_eq!(envelope.forms, ["034-243400017-20211214-174579-DE-1-1_0.xml"]);
     assert_eq!(envelope.sender, sender());
     let Message::Collectivity(CollectivityMessage::Act(act)) = Message::parse(&listing[1].1).unwrap() else { panic!("an act") };
-    assert_eq!(act.subject, transmission().subject);
+    assert_eq!(act.subject, transmission("174579", &["grille tarifaire.pdf", "rapport.pdf"]).subject);
     assert_eq!(act.nature, Nature::Deliberation);
 }
 
 #[test]
 fn every_message_is_valid_and_reads_back() {
-    let letter = LetterRef { act_id: identifier(), date: date!(2022 - 01 - 10) };
-    let file = |kind: MessageKind| identifier().file_name(kind, 1, "pdf", None);
-    let act = transmission().act_data().unwrap();
+    let letter = LetterRef { act_id: identifier("174579"), date: date!(2022 - 01 - 10) };
+    let file = |kind: MessageKind| identifier("174579").file_name(kind, 1, "pdf", None);
+    let act = transmission("174579", &["grille tarifaire.pdf", "rapport.pdf"]).act_data().unwrap();
     let messages = vec![
         Message::Collectivity(CollectivityMessage::Act(Box::new(act.clone()))),
-        Message::Collectivity(CollectivityMessage::Cancellation { act_id: identifier() }),
+        Message::Collectivity(CollectivityMessage::Cancellation { act_id: identifier("174579") }),
         Message::Collectivity(CollectivityMessage::SimpleLetterReply {
             letter: letter.clone(),
             document: file(MessageKind::SimpleLetterReply),
@@ -135,7 +76,7 @@ fn every_message_is_valid_and_reads_back() {
         }),
         Message::Collectivity(CollectivityMessage::ClassificationRequest { current: Some(date!(2004 - 04 - 01)) }),
         Message::Prefecture(PrefectureMessage::Acknowledgement {
-            act_id: identifier(),
+            act_id: identifier("174579"),
             received_on: date!(2021 - 12 - 14),
             act: Box::new(act.clone()),
             classification_date: date!(2004 - 04 - 01),
@@ -160,12 +101,15 @@ fn every_message_is_valid_and_reads_back() {
         }),
         Message::Prefecture(PrefectureMessage::ObservationsReplyAcknowledgement { letter, received_on: date!(2022 - 02 - 01) }),
         Message::Prefecture(PrefectureMessage::ReferralToCourt {
-            act_id: identifier(),
+            act_id: identifier("174579"),
             filed_on: date!(2022 - 02 - 14),
             illegality: "Vice de procédure".into(),
             documents: vec![file(MessageKind::ReferralToCourt)],
         }),
-        Message::Prefecture(PrefectureMessage::CancellationAcknowledgement { act_id: identifier(), received_on: date!(2021 - 12 - 15) }),
+        Message::Prefecture(PrefectureMessage::CancellationAcknowledgement {
+            act_id: identifier("174579"),
+            received_on: date!(2021 - 12 - 15),
+        }),
         Message::Prefecture(PrefectureMessage::Classification(Box::new(Classification::national()))),
         Message::Prefecture(PrefectureMessage::ClassificationUpToDate { version_date: date!(2004 - 04 - 01) }),
     ];
@@ -204,7 +148,7 @@ fn malformed_and_unknown_messages_are_refused_clearly() {
 /// platform reads the acknowledgement.
 #[test]
 fn exchange_with_a_prefecture_simulator() {
-    let sent = transmission().package(&sender(), &dispatch()).unwrap();
+    let sent = transmission("174579", &["grille tarifaire.pdf", "rapport.pdf"]).package(&sender(), &dispatch(2)).unwrap();
 
     let received = Package::read(&sent.archive_name, &sent.archive).unwrap();
     let messages: [Message; 1] = received.messages().unwrap().try_into().expect("one message in the package");
@@ -235,5 +179,5 @@ fn exchange_with_a_prefecture_simulator() {
 
     let back = Package::read(&reply.archive_name, &reply.archive).unwrap().messages().unwrap();
     assert_eq!(back, [Message::Prefecture(answer)]);
-    assert_eq!(act_id, identifier());
+    assert_eq!(act_id, identifier("174579"));
 }

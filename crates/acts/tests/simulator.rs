@@ -4,21 +4,18 @@
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use acts::legality::{
-    ActIdentifier, ActTransmission, Arrondissement, Attachment, Classification, CollectivityMessage, CollectivityNature, Departement,
-    Dispatch, Email, LetterRef, MatterCodes, Message, MessageKind, Operator, Package, PieceTypeCode, PrefectureMessage, Referent, Sender,
-};
+use acts::legality::{Classification, CollectivityMessage, LetterRef, Message, MessageKind, Package, PrefectureMessage};
 use acts::simulator::{InProcessConnector, Letter, Prefecture, SimulatorError, TransactionStatus};
 use acts::transmission::connector::{Connector, ConnectorError, Receipt};
 use acts::transmission::http::HttpConnector;
-use kernel::Siren;
 use time::macros::date;
 use time::{Date, OffsetDateTime};
 
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/actes/actesv1_1.xsd");
+mod support;
+use support::{assert_valid, dispatch, identifier, sender, transmission};
+
 /// The day the prefecture receives the act.
 const RECEIVED: Date = date!(2021 - 12 - 15);
 /// The day of the prefecture's letters.
@@ -26,62 +23,9 @@ const LETTERS: Date = date!(2022 - 01 - 10);
 /// The day the collectivity answers them.
 const REPLIED: Date = date!(2022 - 01 - 20);
 
-fn assert_valid(name: &str, xml: &[u8]) {
-    let mut child = Command::new("xmllint")
-        .args(["--noout", "--schema", SCHEMA, "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("xmllint is required (apt-get install libxml2-utils)");
-    child.stdin.take().unwrap().write_all(xml).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{name} is invalid:\n{}", String::from_utf8_lossy(&output.stderr));
-}
-
-fn identifier(number: &str) -> ActIdentifier {
-    format!("034-243400017-20211214-{number}-DE").parse().unwrap()
-}
-
-fn sender() -> Sender {
-    Sender {
-        siren: Siren::parse("243400017").unwrap(),
-        departement: Departement::parse("034").unwrap(),
-        arrondissement: Arrondissement::new(1).unwrap(),
-        nature: CollectivityNature::parse("31").unwrap(),
-        referent: Some(Referent { name: Some("Service des assemblées".into()), phone: None, email: None }),
-        return_emails: vec![Email::parse("actes@montpellier3m.fr").unwrap()],
-    }
-}
-
-fn pdf(piece_type: &str, name: &str) -> Attachment {
-    Attachment {
-        piece_type: PieceTypeCode::parse(piece_type).unwrap(),
-        original_name: name.into(),
-        bytes: format!("%PDF-1.7 {name}").into_bytes(),
-    }
-}
-
-fn transmission(number: &str) -> ActTransmission {
-    ActTransmission {
-        identifier: identifier(number),
-        subject: "Tarifs 2022 des médiathèques « Émile Zola » & réseau – adoption".into(),
-        matter: MatterCodes::parse("7.2").unwrap(),
-        classification_date: Classification::national().version_date,
-        previous: None,
-        document: pdf("99_DE", "délibération.pdf"),
-        annexes: vec![pdf("99_AU", "grille tarifaire.pdf")],
-        paper_annexes: false,
-    }
-}
-
-fn dispatch(serial: u32) -> Dispatch {
-    Dispatch { operator: Operator::new("COM", "EACT").unwrap(), sent_on: date!(2021 - 12 - 14), serial }
-}
-
 /// The package of act `number`, as the `serial`-th envelope of the day.
 fn act_package(number: &str, serial: u32) -> Package {
-    transmission(number).package(&sender(), &dispatch(serial)).unwrap()
+    transmission(number, &["grille tarifaire.pdf"]).package(&sender(), &dispatch(serial)).unwrap()
 }
 
 /// A message of the collectivity, with one PDF per document it names.
@@ -169,7 +113,7 @@ async fn an_act_is_acknowledged_once() {
     };
     assert_eq!(act_id, &identifier("174579"));
     assert_eq!(*received_on, RECEIVED);
-    assert_eq!(**act, transmission("174579").act_data().unwrap());
+    assert_eq!(**act, transmission("174579", &["grille tarifaire.pdf"]).act_data().unwrap());
     assert_eq!(*classification_date, Classification::national().version_date);
 
     // The same archive, then the same act in another envelope: nothing is received twice.
@@ -223,7 +167,7 @@ async fn invalid_acts_get_an_anomaly_and_unreadable_packages_a_refusal() {
 
     // A subject longer than the schema allows.
     let files = act_package("1", 1).files;
-    let mut long = transmission("1").act_data().unwrap();
+    let mut long = transmission("1", &["grille tarifaire.pdf"]).act_data().unwrap();
     long.subject = "x".repeat(501);
     let package = Package::collectivity(&sender(), &dispatch(1), &CollectivityMessage::Act(Box::new(long)), files[2..].to_vec()).unwrap();
     assert_eq!(send(&connector, &package).await.unwrap(), created("T000001"));
@@ -247,7 +191,7 @@ async fn invalid_acts_get_an_anomaly_and_unreadable_packages_a_refusal() {
     assert!(detail.contains("n'est pas conforme au schéma @ctes") && detail.contains("Inconnu"), "{detail}");
 
     // A document named after another act.
-    let mut misnamed = transmission("3").act_data().unwrap();
+    let mut misnamed = transmission("3", &["grille tarifaire.pdf"]).act_data().unwrap();
     let foreign = identifier("4").file_name(MessageKind::Act, 1, "pdf", None);
     misnamed.document = foreign.clone();
     let documents = vec![(foreign.clone(), b"%PDF-1.7".to_vec()), (misnamed.annexes[0].clone(), b"%PDF-1.7".to_vec())];
