@@ -55,6 +55,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = identity::http::ApiDoc::openapi();
     doc.merge(convention::http::ApiDoc::openapi());
     doc.merge(assembly::http::ApiDoc::openapi());
+    doc.merge(acts::http::ApiDoc::openapi());
     doc.info.title = "communs".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(

@@ -4,6 +4,7 @@
 mod accounting;
 mod actions;
 mod admin;
+mod api;
 mod pages;
 mod parapheur;
 mod public;
@@ -24,6 +25,8 @@ pub struct ActsServices {
     pub public_url: String,
 }
 
+pub use api::ApiDoc;
+
 /// Every route of the slice, with its services.
 pub fn routes(services: ActsServices) -> axum::Router<web::AppState> {
     pages::routes()
@@ -32,6 +35,7 @@ pub fn routes(services: ActsServices) -> axum::Router<web::AppState> {
         .merge(admin::routes())
         .merge(public::routes())
         .merge(accounting::routes())
+        .merge(api::routes())
         .layer(axum::Extension(services))
 }
 

@@ -514,3 +514,23 @@ async fn revenue_bordereaux_are_signed_for_the_accountant() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("seul l&#39;émetteur") || refused.body.contains("seul l'émetteur"), "{}", refused.body);
 }
+
+#[tokio::test]
+async fn the_api_gives_an_act_with_its_status_and_messages() {
+    let app = TestApp::demo().await;
+    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
+    let act = dsi.get(&format!("/api/v1/organisations/{METROPOLE}/acts/M2021-641")).await.json();
+    assert_eq!(act["actes_id"], "034-243400017-20211214-174579-DE");
+    assert_eq!(act["state"], "acknowledged");
+    assert_eq!(act["received_on"], "2021-12-21");
+    assert_eq!(act["published_at"], "2021-12-21T09:00:00Z");
+    assert_eq!(act["executory"], true);
+    assert_eq!(act["messages"].as_array().unwrap().len(), 5, "envelope, act and PDF sent; envelope and acknowledgement received");
+    let list = dsi.get(&format!("/api/v1/organisations/{METROPOLE}/acts")).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let missing = dsi.get(&format!("/api/v1/organisations/{METROPOLE}/acts/M1999-1")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.content_type(), "application/problem+json");
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    assert_eq!(juvignac.get(&format!("/api/v1/organisations/{METROPOLE}/acts/M2021-641")).await.status, StatusCode::FORBIDDEN);
+}
