@@ -1,5 +1,6 @@
 //! The export of one act for an auditor or another system: every @ctes XML message exchanged, the
-//! signed PDF, the certificates that validate its signatures and timestamps, and its status.
+//! signed PDF with each signature's timestamp token (`.tsr`) and the signature value it covers, the
+//! certificates that validate its signatures and timestamps, and its status.
 
 use crate::{ActsError, keys, service};
 use serde_json::json;
@@ -38,6 +39,15 @@ pub async fn write(db: &Db, blobs: &BlobStore, scope: OrgScope, number: &str, ou
     let report = signing::validation::validate(&pdf, &anchors)?;
     std::fs::write(out.join(&signed_name), &pdf).map_err(io)?;
     files.push(signed_name.clone());
+    // Each signature's timestamp token and the signature value it covers, for `openssl ts -verify`.
+    let stem = signed_name.trim_end_matches(".pdf").to_string();
+    for (n, stamp) in signing::validation::signature_timestamps(&pdf)?.into_iter().enumerate() {
+        for (suffix, bytes) in [(format!("{}.tsr", n + 1), stamp.token), (format!("{}.signature", n + 1), stamp.signature_value)] {
+            let name = format!("{stem}.{suffix}");
+            std::fs::write(out.join(&name), bytes).map_err(io)?;
+            files.push(name);
+        }
+    }
     std::fs::write(out.join("ca.pem"), keys::chain_pem(db, scope).await?).map_err(io)?;
     files.push("ca.pem".into());
     let published_at = act

@@ -63,10 +63,17 @@ impl SignatureReport {
     }
 }
 
-/// Checks every signature of `pdf` against the trusted root certificates `anchors` (DER).
-pub fn validate(pdf: &[u8], anchors: &[Vec<u8>]) -> Result<ValidationReport, SigningError> {
+/// A signature dictionary of a PDF: its byte range, its CMS contents, the time it claims.
+struct Found {
+    range: Vec<i64>,
+    contents: Vec<u8>,
+    claimed: Option<OffsetDateTime>,
+}
+
+/// The signature dictionaries of `pdf`, in the order they were added.
+fn signatures(pdf: &[u8]) -> Result<Vec<Found>, SigningError> {
     let doc = Document::load_mem(pdf).map_err(|e| SigningError::Pdf(e.to_string()))?;
-    let mut found: Vec<(Vec<i64>, Vec<u8>, Option<OffsetDateTime>)> = doc
+    let mut found: Vec<Found> = doc
         .objects
         .values()
         .filter_map(|object| match object {
@@ -88,13 +95,38 @@ pub fn validate(pdf: &[u8], anchors: &[Vec<u8>]) -> Result<ValidationReport, Sig
                 Ok(Object::String(bytes, _)) => parse_pdf_date(bytes),
                 _ => None,
             };
-            Some((range, contents, claimed))
+            Some(Found { range, contents, claimed })
         })
         .collect();
-    found.sort_by_key(|(range, _, _)| range.get(1).copied().unwrap_or(0));
-    let signatures =
-        found.into_iter().map(|(range, contents, claimed)| check_signature(pdf, &range, &contents, claimed, anchors)).collect();
+    found.sort_by_key(|f| f.range.get(1).copied().unwrap_or(0));
+    Ok(found)
+}
+
+/// Checks every signature of `pdf` against the trusted root certificates `anchors` (DER).
+pub fn validate(pdf: &[u8], anchors: &[Vec<u8>]) -> Result<ValidationReport, SigningError> {
+    let signatures = signatures(pdf)?.into_iter().map(|f| check_signature(pdf, &f.range, &f.contents, f.claimed, anchors)).collect();
     Ok(ValidationReport { signatures })
+}
+
+/// A signature's timestamp token with the value it timestamps, for checking it with another tool
+/// (`openssl ts -verify -token_in -in TOKEN -data VALUE -CAfile ca.pem`).
+pub struct SignatureTimestamp {
+    pub signature_value: Vec<u8>,
+    pub token: Vec<u8>,
+}
+
+/// The signature timestamps (B-T) of every signature of `pdf`, in order; signatures without one are skipped.
+pub fn signature_timestamps(pdf: &[u8]) -> Result<Vec<SignatureTimestamp>, SigningError> {
+    let mut stamps = Vec::new();
+    for found in signatures(pdf)? {
+        let signed = from_content_info(first_der_value(&found.contents)?)?;
+        let Some(info) = signed.signer_infos.0.iter().next() else { continue };
+        let token = info.unsigned_attrs.as_ref().and_then(|attrs| find_attribute(attrs.as_slice(), ID_SIGNATURE_TIMESTAMP_TOKEN));
+        if let Some(token) = token {
+            stamps.push(SignatureTimestamp { signature_value: info.signature.as_bytes().to_vec(), token: token.to_der()? });
+        }
+    }
+    Ok(stamps)
 }
 
 fn check_signature(pdf: &[u8], range: &[i64], contents: &[u8], claimed: Option<OffsetDateTime>, anchors: &[Vec<u8>]) -> SignatureReport {

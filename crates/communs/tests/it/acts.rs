@@ -472,6 +472,28 @@ fn the_export_of_the_demo_deliberation_holds_messages_signatures_and_status() {
     assert_eq!(status["signatures"][0]["signer"], "Renaud Calvat");
     let signed = out.join(status["signed_pdf"].as_str().unwrap());
     assert_pyhanko_accepts(&signed, &out.join("ca.pem"));
+
+    // The signature's timestamp, checked by openssl against the signature value it covers.
+    let stem = status["signed_pdf"].as_str().unwrap().trim_end_matches(".pdf").to_string();
+    let ts_verify = |data: &Path| {
+        Command::new("openssl")
+            .args(["ts", "-verify", "-token_in", "-in"])
+            .arg(out.join(format!("{stem}.1.tsr")))
+            .arg("-data")
+            .arg(data)
+            .arg("-CAfile")
+            .arg(out.join("ca.pem"))
+            .output()
+            .unwrap()
+    };
+    let verified = ts_verify(&out.join(format!("{stem}.1.signature")));
+    assert!(
+        verified.status.success(),
+        "openssl ts: {}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(!ts_verify(&out.join("ca.pem")).status.success(), "a token covers its own signature only");
 }
 
 #[tokio::test]
