@@ -7,8 +7,6 @@ use serde_json::json;
 use std::path::Path;
 use store::blobs::BlobStore;
 use store::{Db, OrgScope};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// What was written.
 #[derive(Debug, Clone)]
@@ -50,11 +48,7 @@ pub async fn write(db: &Db, blobs: &BlobStore, scope: OrgScope, number: &str, ou
     }
     std::fs::write(out.join("ca.pem"), keys::chain_pem(db, scope).await?).map_err(io)?;
     files.push("ca.pem".into());
-    let published_at = act
-        .published_at
-        .map(|ms| OffsetDateTime::from_unix_timestamp(ms / 1000).map_err(|e| ActsError::Invalid(e.to_string())))
-        .transpose()?
-        .map(|at| at.format(&Rfc3339).unwrap_or_default());
+    let published_at = act.published_at.map(store::clock::rfc3339);
     let status = json!({
         "number": act.display_number(),
         "internal_number": act.internal_number,

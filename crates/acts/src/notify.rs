@@ -11,11 +11,9 @@ pub async fn deliver(db: &Db, mailer: &mail::Mailer, payload: &serde_json::Value
     let organisation_id = payload.get("organisation_id").and_then(serde_json::Value::as_i64).ok_or("tâche sans organisation_id")?;
     let act_id = payload.get("act_id").and_then(serde_json::Value::as_i64).ok_or("tâche sans act_id")?;
     let scope = OrgScope::granted(organisation_id);
-    let organisation = identity::service::organisations(db)
+    let organisation = identity::service::organisation_by_id(db, organisation_id)
         .await
         .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|o| o.id == organisation_id)
         .ok_or_else(|| format!("organisation {organisation_id} inconnue"))?;
     let Some(act) = service::act(db, scope, act_id).await.map_err(|e| e.to_string())? else { return Ok(0) };
     let steps = circuit::steps(db, scope, act_id).await.map_err(|e| e.to_string())?;

@@ -72,18 +72,7 @@ pub async fn search(db: &Db, scope: OrgScope, search: &Search) -> Result<Vec<Act
 
 /// Lower case without accents, for searching.
 fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
+    kernel::slug::fold_accents(&text.to_lowercase())
 }
 
 /// The columns of SCDL `deliberations` 2.1.5, in order.

@@ -478,11 +478,9 @@ pub async fn deliver(db: &Db, mailer: &Mailer, payload: &serde_json::Value) -> R
     let convocation_id = field("convocation_id")?.as_i64().ok_or("convocation_id invalide")?;
     let token = field("token")?.as_str().ok_or("token invalide")?;
     let scope = OrgScope::granted(organisation_id);
-    let organisation = identity::service::organisations(db)
+    let organisation = identity::service::organisation_by_id(db, organisation_id)
         .await
         .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|o| o.id == organisation_id)
         .ok_or_else(|| format!("organisation {organisation_id} inconnue"))?;
     let Some((convocation, record)) = to_deliver(db, scope, convocation_id).await.map_err(|e| e.to_string())? else {
         return Err(format!("convocation {convocation_id} inconnue"));

@@ -198,6 +198,11 @@ pub async fn organisation_by_slug(db: &Db, slug: &str) -> Result<Option<Organisa
     Ok(sql::find_organisation_by_slug(db, slug).await?)
 }
 
+/// The organisation of id `id` (for jobs, which carry ids).
+pub async fn organisation_by_id(db: &Db, id: i64) -> Result<Option<Organisation>, IdentityError> {
+    Ok(organisations(db).await?.into_iter().find(|o| o.id == id))
+}
+
 pub async fn organisation_count(db: &Db) -> Result<i64, IdentityError> {
     Ok(sql::count_organisations(db).await?)
 }

@@ -1,6 +1,6 @@
 //! The incremental update (ISO 32000-1 §7.5.6) that adds a signature to a PDF without touching its
 //! bytes: a signature field with its visible block on the last page, the signature dictionary with
-//! a `/ByteRange` and a zero-filled `/Contents` to be replaced by the CMS signature, and a
+//! a `/ByteRange` and a zero-filled `/Contents` that the CMS signature then fills, and a
 //! cross-reference section of the same kind as the file's last one (table or stream).
 
 use crate::SigningError;
@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 /// Room for the DER signature: certificates, the timestamp token and its certificates fit easily.
 const SIGNATURE_CAPACITY: usize = 16 * 1024;
-const BYTE_RANGE_PLACEHOLDER: &str = "/ByteRange [0 0000000000 0000000000 0000000000]";
+const BYTE_RANGE_RESERVED: &str = "/ByteRange [0 0000000000 0000000000 0000000000]";
 
 /// The visible signature and the claims of its dictionary.
 pub struct Field<'a> {
@@ -22,19 +22,19 @@ pub struct Field<'a> {
     pub lines: Vec<String>,
 }
 
-/// A PDF with its signature placeholder: `bytes[contents.0..contents.1]` is `<00…00>`.
+/// A PDF with the space reserved for its signature: `bytes[contents.0..contents.1]` is `<00…00>`.
 pub struct Prepared {
     pub bytes: Vec<u8>,
     pub contents: (usize, usize),
 }
 
 impl Prepared {
-    /// The two signed byte ranges, everything but the placeholder.
+    /// The two signed byte ranges, everything but the reserved space.
     pub fn signed_bytes(&self) -> [&[u8]; 2] {
         [&self.bytes[..self.contents.0], &self.bytes[self.contents.1..]]
     }
 
-    /// Writes the DER signature into the placeholder.
+    /// Writes the DER signature into the reserved space.
     pub fn embed(mut self, signature: &[u8]) -> Result<Vec<u8>, SigningError> {
         let hex = hex::encode_upper(signature);
         let room = self.contents.1 - self.contents.0 - 2;
@@ -47,7 +47,7 @@ impl Prepared {
     }
 }
 
-/// Appends the signature field and the placeholder to `original`.
+/// Appends the signature field and the reserved `/Contents` to `original`.
 pub fn prepare(original: &[u8], field: &Field<'_>) -> Result<Prepared, SigningError> {
     let doc = Document::load_mem(original).map_err(|e| SigningError::Pdf(e.to_string()))?;
     if doc.trailer.has(b"Encrypt") {
@@ -116,7 +116,7 @@ pub fn prepare(original: &[u8], field: &Field<'_>) -> Result<Prepared, SigningEr
     updates.push((appearance_id, appearance_stream(width, height, &field.lines, font_id.0)));
     updates.push((font_id, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec()));
     let signature_dictionary = format!(
-        "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached {BYTE_RANGE_PLACEHOLDER} /Contents <{}> /M {} /Name {} /Reason {} /Location {} >>",
+        "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached {BYTE_RANGE_RESERVED} /Contents <{}> /M {} /Name {} /Reason {} /Location {} >>",
         "0".repeat(SIGNATURE_CAPACITY * 2),
         text_string(&pdf_date(field.signed_at)),
         text_string(field.signer_name),
@@ -152,14 +152,14 @@ pub fn prepare(original: &[u8], field: &Field<'_>) -> Result<Prepared, SigningEr
     fill_byte_range(out)
 }
 
-/// Locates the placeholder and writes the byte range around it.
+/// Locates the reserved `/Contents` and writes the byte range around it.
 fn fill_byte_range(mut out: Vec<u8>) -> Result<Prepared, SigningError> {
-    let range_at = find(&out, BYTE_RANGE_PLACEHOLDER.as_bytes()).ok_or_else(|| SigningError::Pdf("plage absente".into()))?;
+    let range_at = find(&out, BYTE_RANGE_RESERVED.as_bytes()).ok_or_else(|| SigningError::Pdf("plage absente".into()))?;
     let contents_key = find(&out[range_at..], b"/Contents <").ok_or_else(|| SigningError::Pdf("contenu absent".into()))?;
     let start = range_at + contents_key + "/Contents ".len();
     let end = start + SIGNATURE_CAPACITY * 2 + 2;
     let range = format!("/ByteRange [0 {} {} {}]", start, end, out.len() - end);
-    let padded = format!("{range:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
+    let padded = format!("{range:<width$}", width = BYTE_RANGE_RESERVED.len());
     out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
     Ok(Prepared { bytes: out, contents: (start, end) })
 }

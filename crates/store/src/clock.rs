@@ -21,6 +21,14 @@ pub fn format_paris(millis: i64) -> String {
     format!("{:02}/{:02}/{} à {:02}:{:02}", local.day(), u8::from(local.month()), local.year(), local.hour(), local.minute())
 }
 
+/// A stored instant as RFC 3339 (`2021-12-21T09:00:00Z`), as the API and exported files write it.
+pub fn rfc3339(millis: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 /// Today's civil date in Europe/Paris: the date of receipt of what a person files now.
 pub fn today_paris() -> time::Date {
     let utc = OffsetDateTime::now_utc();

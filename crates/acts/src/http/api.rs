@@ -67,13 +67,6 @@ struct MessageView {
     at: String,
 }
 
-fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
-
 fn view(act: Act, messages: Vec<MessageView>) -> ActView {
     ActView {
         id: act.id,
@@ -87,7 +80,7 @@ fn view(act: Act, messages: Vec<MessageView>) -> ActView {
         state: act.state.code().to_string(),
         actes_id: act.actes_id,
         received_on: act.received_on.map(|d| d.to_string()),
-        published_at: act.published_at.map(rfc3339),
+        published_at: act.published_at.map(store::clock::rfc3339),
         annexes: act
             .annexes
             .into_iter()
@@ -128,7 +121,7 @@ async fn act(
             kind: m.kind,
             file_name: m.file_name,
             sha256: m.sha256,
-            at: rfc3339(m.at),
+            at: store::clock::rfc3339(m.at),
         })
         .collect();
     Ok(Json(view(act, messages)))

@@ -54,12 +54,9 @@ pub(super) fn fr(date: time::Date) -> String {
     kernel::calendar::format_fr(date)
 }
 
-/// An instant (milliseconds) as `20/12/2021 à 10:30 (UTC)`.
+/// An instant (milliseconds) as people in France read it: `20/12/2021 à 11:30`.
 pub(super) fn instant(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
-        Ok(at) => format!("{} à {:02}:{:02} (UTC)", fr(at.date()), at.hour(), at.minute()),
-        Err(_) => String::new(),
-    }
+    store::clock::format_paris(ms)
 }
 
 #[derive(Template, WebTemplate)]

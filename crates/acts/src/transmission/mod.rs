@@ -368,10 +368,8 @@ fn target(payload: &serde_json::Value) -> Result<(OrgScope, i64), String> {
 }
 
 async fn organisation(db: &Db, scope: OrgScope) -> Result<Organisation, String> {
-    identity::service::organisations(db)
+    identity::service::organisation_by_id(db, scope.organisation_id())
         .await
         .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|o| o.id == scope.organisation_id())
         .ok_or_else(|| format!("organisation {} inconnue", scope.organisation_id()))
 }

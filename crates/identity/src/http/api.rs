@@ -188,7 +188,7 @@ async fn list_audit_events(
             .into_iter()
             .map(|e| AuditEventView {
                 id: e.id,
-                occurred_at: rfc3339(e.occurred_at),
+                occurred_at: store::clock::rfc3339(e.occurred_at),
                 actor: e.actor,
                 action: e.action,
                 target: e.target,
@@ -197,13 +197,6 @@ async fn list_audit_events(
             })
             .collect(),
     ))
-}
-
-fn rfc3339(millis: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 /// The client address, for endpoints that need no signed-in person.
