@@ -32,6 +32,8 @@ if [[ "${1:-start}" == "stop" ]]; then
     if running; then
         kill "$(cat "$PIDFILE")"
         rm -f "$PIDFILE"
+        # The objects the tests wrote are of no further use: give their disk back.
+        rm -rf "$DIR/data"
         log "stopped"
     else
         log "not running"

@@ -194,7 +194,7 @@ pub async fn decide_at(
     let all = steps(db, scope, act_id).await?;
     let step = all.iter().find(|s| s.state == StepState::Current).ok_or_else(|| ActsError::Conflict("aucune étape en attente".into()))?;
     let delegations = delegations(db, scope).await?;
-    let on_behalf_of = may_act(person, step, &delegations, now.date())?;
+    let on_behalf_of = may_act(person, step, &delegations, store::clock::paris_date(now))?;
 
     let (signed, detail) = match &decision {
         Decision::Reject { reason } if reason.trim().is_empty() => {

@@ -6,6 +6,7 @@ pub mod accounting;
 pub mod circuit;
 mod error;
 pub mod export;
+mod followup;
 pub mod http;
 pub mod keys;
 pub mod legality;
@@ -17,5 +18,6 @@ pub mod settings;
 pub mod simulator;
 mod store;
 pub mod transmission;
+mod xsd;
 
 pub use error::ActsError;

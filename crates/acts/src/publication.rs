@@ -22,7 +22,7 @@ pub async fn publish(db: &Db, scope: OrgScope, actor: Actor<'_>, act_id: i64, at
     if act.published_at.is_some() {
         return Err(ActsError::Conflict("l'acte est déjà publié ; sa date de publication ne change pas".into()));
     }
-    let on = OffsetDateTime::from_unix_timestamp(at / 1000).map_err(|e| ActsError::Invalid(e.to_string()))?.date();
+    let on = store::clock::paris_date(OffsetDateTime::from_unix_timestamp(at / 1000).map_err(|e| ActsError::Invalid(e.to_string()))?);
     let mut tx = db.begin().await?;
     if !sql::publish(&mut tx, scope, act_id, at).await? {
         return Err(ActsError::Conflict("l'acte vient d'être publié".into()));

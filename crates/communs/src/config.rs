@@ -145,6 +145,11 @@ impl Config {
         self.data_dir.join("prefecture-sim")
     }
 
+    /// Where the in-process accountant simulator keeps the files it received and their acknowledgements.
+    pub fn accountant_simulator_dir(&self) -> PathBuf {
+        self.data_dir.join("accountant-sim")
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

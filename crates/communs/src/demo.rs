@@ -228,7 +228,29 @@ async fn demo_act(db: &Db, config: &Config) -> Result<(), DemoError> {
     transmission::poll(db, &blobs, &legality, scope, act_id).await?;
     let published_at = store::clock::millis_of(datetime!(2021-12-21 09:00 UTC));
     publication::publish(db, scope, Actor::cli(), act_id, published_at).await?;
+    let vice_president = acts::keys::Signatory { user_id: signatory.user_id, name: &signatory.display_name, email: &signatory.email };
+    demo_revenue_flow(db, config, (&blobs, &vault), (scope, &metropole.name), &vice_president).await?;
     settle_jobs(db, config, &blobs).await
+}
+
+/// The titres of 2021 sent to the public accountant: their bordereaux signed by the first vice-president
+/// on 22 December 2021, deposited and acknowledged by the accountant (simulator) the next day.
+async fn demo_revenue_flow(
+    db: &Db,
+    config: &Config,
+    (blobs, vault): (&BlobStore, &signing::KeyVault),
+    organisation: (OrgScope, &str),
+    signatory: &acts::keys::Signatory<'_>,
+) -> Result<(), DemoError> {
+    use acts::accounting::{Domain, Submission, flows, helios::Helios, submit};
+    use time::macros::{date, datetime};
+    let resource = |e: &dyn std::fmt::Display| DemoError::Resource(e.to_string());
+    let submission = Submission { db, blobs, vault, organisation, signatory, year: 2021, now: datetime!(2021-12-22 10:00 UTC) };
+    let flow = submit(Domain::Revenue, &submission).await?;
+    let accountant = Helios::open(&config.accountant_simulator_dir(), || date!(2021 - 12 - 23)).map_err(|e| resource(&e))?;
+    let job = serde_json::json!({ "organisation_id": organisation.0.organisation_id(), "flow_id": flow });
+    flows::run_deposit(db, blobs, &accountant, &job).await.map_err(|e| resource(&e))?;
+    flows::run_acquit(db, blobs, &accountant, &job).await.map_err(|e| resource(&e))
 }
 
 /// Runs the jobs the demo's acts queued (the notification of a step already signed, the transmission

@@ -33,7 +33,7 @@ fn refused(error: ConventionError) -> anyhow::Error {
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    store::clock::today_paris()
 }
 
 pub async fn run(command: &InvoicesCommand, config: &Config) -> anyhow::Result<String> {

@@ -65,9 +65,12 @@ pub fn acts_services(config: &Config, public_url: &str) -> anyhow::Result<acts::
             Arc::new(acts::simulator::InProcessConnector::new(Arc::new(prefecture), store::clock::today_paris))
         }
     };
+    let accountant = acts::accounting::helios::Helios::open(&config.accountant_simulator_dir(), store::clock::today_paris)
+        .context("simulateur du comptable public")?;
     Ok(acts::http::ActsServices {
         vault: Arc::new(vault),
         legality: acts::transmission::Legality { connector, operator, today: Arc::new(store::clock::today_paris) },
+        accountant: Arc::new(accountant),
         public_url: public_url.to_string(),
     })
 }
@@ -104,6 +107,7 @@ pub async fn serve(config: &Config, state: AppState, banner: Option<String>) -> 
 pub fn job_worker(db: &Db, blobs: &BlobStore, mailer: mail::Mailer, acts: acts::http::ActsServices) -> Worker {
     let mailer = Arc::new(mailer);
     let legality = Arc::new(acts.legality);
+    let accountant = acts.accountant;
     Worker::new(format!("{}-{}", hostname(), std::process::id()))
         .handle(PURGE_SESSIONS_JOB, {
             let db = db.clone();
@@ -133,6 +137,20 @@ pub fn job_worker(db: &Db, blobs: &BlobStore, mailer: mail::Mailer, acts: acts::
             move |payload| {
                 let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
                 async move { acts::transmission::run_transmission(&db, &blobs, &legality, &payload).await }
+            }
+        })
+        .handle(acts::accounting::flows::DEPOSIT_JOB, {
+            let (db, blobs, accountant) = (db.clone(), blobs.clone(), accountant.clone());
+            move |payload| {
+                let (db, blobs, accountant) = (db.clone(), blobs.clone(), accountant.clone());
+                async move { acts::accounting::flows::run_deposit(&db, &blobs, accountant.as_ref(), &payload).await }
+            }
+        })
+        .handle(acts::accounting::flows::ACQUIT_JOB, {
+            let (db, blobs, accountant) = (db.clone(), blobs.clone(), accountant.clone());
+            move |payload| {
+                let (db, blobs, accountant) = (db.clone(), blobs.clone(), accountant.clone());
+                async move { acts::accounting::flows::run_acquit(&db, &blobs, accountant.as_ref(), &payload).await }
             }
         })
         .handle(acts::transmission::POLL_JOB, {

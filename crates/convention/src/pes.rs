@@ -1,10 +1,11 @@
 //! A year's titres as a PES V2 `PES_Aller` file for the public accountant's Hélios (DGFiP, *Protocole
 //! d'échange standard* v2, schemas of `schemas/pes`): one `PES_RecetteAller` with a bordereau per issue
 //! day (the flat fees issued together, then each intervention's titre), numbered 1, 2… in date order.
-//! Every leaf is written `<Tag V="…"/>`; only the root element is namespaced; order is the schema's.
+//! The envelope, header and writing conventions are the `pes` crate's.
 
 use crate::invoicing::{Quantity, RevenueOrder};
-use kernel::{Cents, OrganisationKind, slug};
+use kernel::{Cents, OrganisationKind};
+use pes::writer::{Xml, text};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -27,38 +28,31 @@ pub struct Accounting {
 }
 
 impl Accounting {
+    /// The budget's identity in Hélios (the header of the file).
+    pub fn budget(&self) -> pes::Budget {
+        pes::Budget {
+            siret: self.siret.clone(),
+            poste_comptable: self.poste_comptable.clone(),
+            code_collectivite: self.code_collectivite.clone(),
+            code_budget: self.code_budget.clone(),
+        }
+    }
+
     /// Checks the codes against the patterns of the PES V2 schema; the French message names the field.
     pub fn check(&self) -> Result<(), String> {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let poste = (digits(&self.poste_comptable) && (6..=7).contains(&self.poste_comptable.len()))
-            || (self.poste_comptable.len() >= 6
-                && (self.poste_comptable.starts_with("02A") || self.poste_comptable.starts_with("02B"))
-                && digits(&self.poste_comptable[3..])
-                && self.poste_comptable.len() <= 7);
         let checks = [
-            (digits(&self.siret) && self.siret.len() == 14, "siret : 14 chiffres"),
-            (poste, "poste_comptable : 6 ou 7 chiffres (ou 02A/02B suivi de 3 ou 4 chiffres)"),
-            (
-                digits(&self.code_collectivite) && self.code_collectivite.len() == 3 && self.code_collectivite != "000",
-                "code_collectivite : 3 chiffres, pas 000",
-            ),
-            (
-                self.code_budget.len() == 2
-                    && self.code_budget.as_bytes()[0].is_ascii_alphanumeric()
-                    && !self.code_budget.as_bytes()[0].is_ascii_lowercase()
-                    && self.code_budget.as_bytes()[1].is_ascii_digit(),
-                "code_budget : un chiffre ou une majuscule puis un chiffre",
-            ),
             (digits(&self.compte_nature) && self.compte_nature.len() <= 12, "compte_nature : 12 chiffres au plus"),
             (
                 (1..=4).contains(&self.code_produit_local.len()) && self.code_produit_local.bytes().all(|b| b.is_ascii_alphanumeric()),
                 "code_produit_local : 1 à 4 lettres ou chiffres",
             ),
         ];
-        match checks.iter().find(|(ok, _)| !ok) {
-            Some((_, message)) => Err(format!("paramètres comptables PES invalides : {message}")),
+        let own = match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, message)) => Err(message.to_string()),
             None => Ok(()),
-        }
+        };
+        self.budget().check().and(own).map_err(|message| format!("paramètres comptables PES invalides : {message}"))
     }
 }
 
@@ -78,36 +72,8 @@ pub fn file_name(accounting: &Accounting, year: i64) -> String {
     format!("PES_Aller_{year}_{}_{}.xml", accounting.siret, accounting.code_budget)
 }
 
-/// Upper-case ASCII, at most `max` characters: PES text fields are read by Hélios in Latin-1 and are short.
-fn text(value: &str, max: usize) -> String {
-    let folded = slug::fold_accents(&value.split_whitespace().collect::<Vec<_>>().join(" ")).to_uppercase();
-    folded.chars().take(max).collect::<String>().trim_end().to_string()
-}
-
-fn escape(value: &str) -> String {
-    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn amount(c: Cents) -> String {
     c.to_plain()
-}
-
-struct Xml(String);
-
-impl Xml {
-    fn open(&mut self, tag: &str) {
-        self.0.push('<');
-        self.0.push_str(tag);
-        self.0.push('>');
-    }
-    fn close(&mut self, tag: &str) {
-        self.0.push_str("</");
-        self.0.push_str(tag);
-        self.0.push('>');
-    }
-    fn leaf(&mut self, tag: &str, value: &str) {
-        self.0.push_str(&format!("<{tag} V=\"{}\"/>", escape(value)));
-    }
 }
 
 /// Writes the PES_Aller of a year's titres: one bordereau, one piece per titre, one line per application.
@@ -119,40 +85,20 @@ pub fn pes_aller(
     debtor_of: impl Fn(&RevenueOrder) -> Debtor,
     created_on: Date,
 ) -> String {
-    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
-    x.0.push_str("<n:PES_Aller xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller\">");
-    x.open("Enveloppe");
-    x.open("Parametres");
-    x.leaf("Version", "2");
-    x.leaf("TypFic", "PESALR1");
-    x.leaf("NomFic", &file_name(accounting, year));
-    x.close("Parametres");
-    x.open("Emetteur");
-    x.leaf("Sigle", "COMMUNS");
-    x.leaf("Adresse", &format!("COMMUNS {}", env!("CARGO_PKG_VERSION")));
-    x.close("Emetteur");
-    x.close("Enveloppe");
-    x.open("EnTetePES");
-    x.leaf("DteStr", &created_on.to_string());
-    x.leaf("IdPost", &accounting.poste_comptable);
-    x.leaf("IdColl", &accounting.siret);
-    x.leaf("CodCol", &accounting.code_collectivite);
-    x.leaf("CodBud", &accounting.code_budget);
-    x.close("EnTetePES");
-    x.open("PES_RecetteAller");
-    x.open("EnTeteRecette");
-    x.leaf("IdVer", "2");
-    x.close("EnTeteRecette");
-    let mut days: Vec<Date> = orders.iter().map(|o| o.issued_on).collect();
-    days.sort();
-    days.dedup();
-    for (index, day) in days.iter().enumerate() {
-        let bordereau: Vec<&RevenueOrder> = orders.iter().filter(|o| o.issued_on == *day).collect();
-        write_bordereau(&mut x, accounting, year, index + 1, *day, &bordereau, &debtor_of);
-    }
-    x.close("PES_RecetteAller");
-    x.0.push_str("</n:PES_Aller>\n");
-    x.0
+    pes::aller(&accounting.budget(), &file_name(accounting, year), created_on, |x| {
+        x.open("PES_RecetteAller");
+        x.open("EnTeteRecette");
+        x.leaf("IdVer", "2");
+        x.close("EnTeteRecette");
+        let mut days: Vec<Date> = orders.iter().map(|o| o.issued_on).collect();
+        days.sort();
+        days.dedup();
+        for (index, day) in days.iter().enumerate() {
+            let bordereau: Vec<&RevenueOrder> = orders.iter().filter(|o| o.issued_on == *day).collect();
+            write_bordereau(x, accounting, year, index + 1, *day, &bordereau, &debtor_of);
+        }
+        x.close("PES_RecetteAller");
+    })
 }
 
 /// One bordereau: the titres issued on `day`, one piece per titre, one line per application or profile,
@@ -235,26 +181,14 @@ fn tiers(x: &mut Xml, debtor: &Debtor) {
     x.leaf("TypTiers", "01");
     x.leaf("Nom", &text(&debtor.name, 38));
     x.close("InfoTiers");
-    x.open("Adresse");
-    x.leaf("TypAdr", "1");
-    x.leaf("Adr2", if debtor.kind == OrganisationKind::Ccas { "CCAS - HOTEL DE VILLE" } else { "HOTEL DE VILLE" });
-    x.leaf("CP", &debtor.postal_code);
-    x.leaf("Ville", &text(&debtor.town, 38));
-    x.leaf("CodRes", "0");
-    x.close("Adresse");
+    let street = if debtor.kind == OrganisationKind::Ccas { "CCAS - HOTEL DE VILLE" } else { "HOTEL DE VILLE" };
+    x.address(street, &debtor.postal_code, &debtor.town);
     x.close("Tiers");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn texts_are_folded_and_bounded() {
-        assert_eq!(text("Saint-Geniès-des-Mourgues", 38), "SAINT-GENIES-DES-MOURGUES");
-        assert_eq!(text("Commune de Villeneuve-lès-Maguelone et plus encore", 38), "COMMUNE DE VILLENEUVE-LES-MAGUELONE ET");
-        assert_eq!(escape("A & B <\"C\">"), "A &amp; B &lt;&quot;C&quot;&gt;");
-    }
 
     #[test]
     fn accounting_codes_follow_the_schema_patterns() {
@@ -267,22 +201,18 @@ mod tests {
             code_produit_local: "FORF".into(),
         };
         assert!(good.check().is_ok());
+        // The budget's codes are checked by `pes::Budget` (its table test); here, the revenue's own codes.
         type Spoil = fn(&mut Accounting);
-        let cases: [(Spoil, &str); 6] = [
-            (|a| a.siret = "2434".into(), "siret"),
-            (|a| a.poste_comptable = "34".into(), "poste_comptable"),
-            (|a| a.code_collectivite = "000".into(), "code_collectivite"),
-            (|a| a.code_budget = "a0".into(), "code_budget"),
-            (|a| a.compte_nature = "7087x".into(), "compte_nature"),
+        let cases: [(Spoil, &str); 4] = [
+            (|a| a.siret = "2434".into(), "paramètres comptables PES invalides : siret"),
+            (|a| a.compte_nature = "7087x".into(), "paramètres comptables PES invalides : compte_nature"),
+            (|a| a.compte_nature = "1234567890123".into(), "compte_nature"),
             (|a| a.code_produit_local = "FORFAIT".into(), "code_produit_local"),
         ];
-        for (spoil, field) in cases {
+        for (spoil, message) in cases {
             let mut bad = good.clone();
             spoil(&mut bad);
-            assert!(bad.check().unwrap_err().contains(field), "{field}");
+            assert!(bad.check().unwrap_err().contains(message), "{message}");
         }
-        let mut corsica = good.clone();
-        corsica.poste_comptable = "02A0012".into();
-        assert!(corsica.check().is_ok());
     }
 }

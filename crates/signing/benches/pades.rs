@@ -2,7 +2,7 @@
 //! document with the same key: `cargo bench -p signing --bench pades -- DIR`, then
 //! `python scripts/bench-pades-pyhanko.py DIR` (see BENCHMARKS.md).
 
-#[path = "../tests/support/sample_pdf.rs"]
+#[path = "../tests/it/sample_pdf.rs"]
 mod sample_pdf;
 
 use base64::Engine;

@@ -30,6 +30,7 @@ const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903/v1.1.1#SignedPro
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
 const ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
 const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
@@ -51,11 +52,35 @@ pub struct VerifiedXades {
     pub chain: Vec<Vec<u8>>,
 }
 
+/// An explicit signature policy (`xad:SignaturePolicyId`): its identifier (`urn:oid:…`), a description,
+/// the SHA-1 digest (base64) of the policy document, as such policies are published, and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignaturePolicy {
+    pub identifier: &'static str,
+    pub description: &'static str,
+    pub sha1_digest: &'static str,
+    pub uri: &'static str,
+}
+
+/// What the signed properties declare beyond time and certificate: the policy (implied when `None`) and
+/// the role the signer claims (`xad:SignerRole`, e.g. « Ordonnateur »).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub policy: Option<SignaturePolicy>,
+    pub claimed_role: Option<String>,
+}
+
 /// Signs the element of `xml` whose `Id` attribute is `element_id`: returns `xml` with a
 /// `ds:Signature` (Id `SIG-{element_id}`) inserted just before the element's end tag. Signing several
 /// elements of a file is one call per element. `xml` is the document as text; its XML declaration, if
 /// any, is kept as it is.
-pub fn sign_enveloped(xml: &str, element_id: &str, credential: &Credential, signing_time: OffsetDateTime) -> Result<String, SigningError> {
+pub fn sign_enveloped(
+    xml: &str,
+    element_id: &str,
+    credential: &Credential,
+    signing_time: OffsetDateTime,
+    profile: &Profile,
+) -> Result<String, SigningError> {
     if !is_ncname(element_id) {
         return Err(error(format!("identifiant d'élément invalide : « {element_id} »")));
     }
@@ -73,7 +98,7 @@ pub fn sign_enveloped(xml: &str, element_id: &str, credential: &Credential, sign
     let method = if credential.signature_algorithm().oid == ID_ECDSA_WITH_SHA256 { ECDSA_SHA256 } else { RSA_SHA256 };
     let data_digest = BASE64.encode(sha256(canonicalize(element, &[]).as_bytes()));
     let key_info = key_info(credential);
-    let object = qualifying_properties(&ids, credential.certificate(), credential.certificate_der(), signing_time)?;
+    let object = qualifying_properties(&ids, credential, signing_time, profile)?;
 
     // The canonical forms of SignedProperties and SignedInfo depend only on their content and on the
     // bindings of the `ds` and `xad` prefixes, both declared inside the signature (exclusive
@@ -313,15 +338,16 @@ fn key_info(credential: &Credential) -> String {
 }
 
 /// The `ds:Object` carrying the XAdES qualifying properties: the signed signature properties of
-/// XAdES-BES v1.1.1 (signing time, signing certificate, signature policy; the schema requires the
-/// policy element, and the implied policy is the one that names no document). In v1.1.1 the digest
-/// of `CertDigest` is `xad:DigestMethod`/`xad:DigestValue` (1.2.2 and later use the `ds:` elements).
+/// XAdES v1.1.1 (signing time, signing certificate, signature policy — the schema requires the policy
+/// element: implied, or explicit with its digest — and the claimed role). In v1.1.1 a digest is
+/// `xad:DigestMethod`/`xad:DigestValue` (1.2.2 and later use the `ds:` elements).
 fn qualifying_properties(
     ids: &Ids,
-    certificate: &Certificate,
-    certificate_der: &[u8],
+    credential: &Credential,
     signing_time: OffsetDateTime,
+    profile: &Profile,
 ) -> Result<String, SigningError> {
+    let (certificate, certificate_der): (&Certificate, &[u8]) = (credential.certificate(), credential.certificate_der());
     let time = signing_time
         .to_offset(UtcOffset::UTC)
         .format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
@@ -330,12 +356,35 @@ fn qualifying_properties(
     let digest = BASE64.encode(sha256(certificate_der));
     let issuer = escape(&rfc4514(&certificate.tbs_certificate.issuer)?);
     let serial = decimal(certificate.tbs_certificate.serial_number.as_bytes());
+    let policy = match &profile.policy {
+        None => "<xad:SignaturePolicyImplied/>".to_string(),
+        Some(p) => format!(
+            "<xad:SignaturePolicyId><xad:SigPolicyId><xad:Identifier>{}</xad:Identifier><xad:Description>{}</xad:Description>\
+             </xad:SigPolicyId><xad:SigPolicyHash><xad:DigestMethod Algorithm=\"{SHA1}\"/><xad:DigestValue>{}</xad:DigestValue>\
+             </xad:SigPolicyHash><xad:SigPolicyQualifiers><xad:SigPolicyQualifier><xad:SPURI>{}</xad:SPURI></xad:SigPolicyQualifier>\
+             </xad:SigPolicyQualifiers></xad:SignaturePolicyId>",
+            escape(p.identifier),
+            escape(p.description),
+            escape(p.sha1_digest),
+            escape(p.uri)
+        ),
+    };
+    let role = profile
+        .claimed_role
+        .as_deref()
+        .map(|r| {
+            format!(
+                "<xad:SignerRole><xad:ClaimedRoles><xad:ClaimedRole>{}</xad:ClaimedRole></xad:ClaimedRoles></xad:SignerRole>",
+                escape(r)
+            )
+        })
+        .unwrap_or_default();
     Ok(format!(
         "<ds:Object><xad:QualifyingProperties xmlns:xad=\"{XADES}\" Target=\"#{signature}\"><xad:SignedProperties Id=\"{properties}\">\
          <xad:SignedSignatureProperties><xad:SigningTime>{time}</xad:SigningTime><xad:SigningCertificate><xad:Cert><xad:CertDigest>\
          <xad:DigestMethod Algorithm=\"{SHA256}\"/><xad:DigestValue>{digest}</xad:DigestValue></xad:CertDigest><xad:IssuerSerial>\
          <ds:X509IssuerName>{issuer}</ds:X509IssuerName><ds:X509SerialNumber>{serial}</ds:X509SerialNumber></xad:IssuerSerial>\
-         </xad:Cert></xad:SigningCertificate><xad:SignaturePolicyIdentifier><xad:SignaturePolicyImplied/></xad:SignaturePolicyIdentifier>\
+         </xad:Cert></xad:SigningCertificate><xad:SignaturePolicyIdentifier>{policy}</xad:SignaturePolicyIdentifier>{role}\
          </xad:SignedSignatureProperties></xad:SignedProperties></xad:QualifyingProperties></ds:Object>"
     ))
 }

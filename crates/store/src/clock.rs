@@ -31,7 +31,12 @@ pub fn rfc3339(millis: i64) -> String {
 
 /// Today's civil date in Europe/Paris: the date of receipt of what a person files now.
 pub fn today_paris() -> time::Date {
-    let utc = OffsetDateTime::now_utc();
+    paris_date(OffsetDateTime::now_utc())
+}
+
+/// The civil date in Europe/Paris of an instant (a signature at 23:30 UTC in winter is of the next day).
+pub fn paris_date(at: OffsetDateTime) -> time::Date {
+    let utc = at.to_offset(time::UtcOffset::UTC);
     utc.to_offset(paris_offset(utc)).date()
 }
 
@@ -69,6 +74,21 @@ mod tests {
         ];
         for (at, expected) in cases {
             assert_eq!(format_paris(millis_of(at)), expected, "{at}");
+        }
+    }
+
+    #[test]
+    fn paris_dates_table() {
+        use time::macros::date;
+        let cases = [
+            (datetime!(2026-11-23 22:59 UTC), date!(2026 - 11 - 23)),
+            (datetime!(2026-11-23 23:00 UTC), date!(2026 - 11 - 24)),
+            (datetime!(2026-07-01 21:59 UTC), date!(2026 - 07 - 01)),
+            (datetime!(2026-07-01 22:00 UTC), date!(2026 - 07 - 02)),
+            (datetime!(2026-11-24 00:30 +01:00), date!(2026 - 11 - 24)),
+        ];
+        for (at, expected) in cases {
+            assert_eq!(paris_date(at), expected, "{at}");
         }
     }
 }

@@ -53,33 +53,14 @@ pub(super) fn reason(error: ActsError) -> Result<String, HtmlError> {
 
 async fn create(State(state): State<AppState>, OrgMember(access): OrgMember, mut multipart: Multipart) -> Result<Response, HtmlError> {
     access.require_agent()?;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut files: HashMap<String, Upload> = HashMap::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let file_name = field.file_name().map(str::to_string);
-                let Ok(bytes) = field.bytes().await else {
-                    let error = ActsError::Invalid(format!("les fichiers d'un acte pèsent {} Mo au plus", MAX_UPLOAD / (1024 * 1024)));
-                    return Ok(
-                        (StatusCode::UNPROCESSABLE_ENTITY, new_act_page(&state, &access, Some(error.to_string())).await?).into_response()
-                    );
-                };
-                match file_name {
-                    Some(file_name) if !bytes.is_empty() => {
-                        files.insert(name, Upload { name: file_name, bytes: bytes.to_vec() });
-                    }
-                    Some(_) => {}
-                    None => {
-                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return Err(HtmlError::bad_request(format!("formulaire illisible : {e}"))),
+    let (fields, mut files) = match read_multipart(&mut multipart).await {
+        Ok(read) => read,
+        Err(MultipartError::TooLarge) => {
+            let error = ActsError::Invalid(format!("les fichiers d'un acte pèsent {} Mo au plus", MAX_UPLOAD / (1024 * 1024)));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, new_act_page(&state, &access, Some(error.to_string())).await?).into_response());
         }
-    }
+        Err(MultipartError::Unreadable(e)) => return Err(HtmlError::bad_request(format!("formulaire illisible : {e}"))),
+    };
     let input = (|| -> Result<NewActInput, ActsError> {
         let field = |name: &str| fields.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
         let nature = Nature::from_letters(&field("nature"))?;
@@ -109,6 +90,36 @@ async fn create(State(state): State<AppState>, OrgMember(access): OrgMember, mut
         Ok(id) => Ok(to_act(&access, id, "Brouillon enregistré : mettez-le dans son circuit de signature.")),
         Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_act_page(&state, &access, Some(reason(e)?)).await?).into_response()),
     }
+}
+
+/// Why a multipart form could not be read.
+pub(super) enum MultipartError {
+    /// A file went past the route's body limit.
+    TooLarge,
+    Unreadable(String),
+}
+
+/// The text fields and the non-empty files of a multipart form, by field name.
+pub(super) async fn read_multipart(
+    multipart: &mut Multipart,
+) -> Result<(HashMap<String, String>, HashMap<String, Upload>), MultipartError> {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut files: HashMap<String, Upload> = HashMap::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| MultipartError::Unreadable(e.to_string()))? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|_| MultipartError::TooLarge)?;
+        match file_name {
+            Some(file_name) if !bytes.is_empty() => {
+                files.insert(name, Upload { name: file_name, bytes: bytes.to_vec() });
+            }
+            Some(_) => {}
+            None => {
+                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    Ok((fields, files))
 }
 
 #[derive(Deserialize)]

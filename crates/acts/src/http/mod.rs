@@ -9,6 +9,7 @@ mod pages;
 mod parapheur;
 mod public;
 
+use crate::accounting::accountant::Accountant;
 use crate::circuit::Person;
 use crate::transmission::Legality;
 use identity::access::OrgAccess;
@@ -17,11 +18,13 @@ use signing::KeyVault;
 use std::sync::Arc;
 
 /// What the slice's handlers need beyond the application state: the key vault, the route to the
-/// prefecture, and the platform's public address (links in feeds and e-mails).
+/// prefecture, the route to the public accountant, and the platform's public address (links in feeds and
+/// e-mails).
 #[derive(Clone)]
 pub struct ActsServices {
     pub vault: Arc<KeyVault>,
     pub legality: Legality,
+    pub accountant: Arc<dyn Accountant>,
     pub public_url: String,
 }
 

@@ -100,7 +100,7 @@ pub(super) async fn acts_page(
         }
     }
     let person = person_of(access);
-    let waiting = circuit::in_tray(&state.db, access.scope, &person.as_person(), crate::keys::now().date()).await?.len();
+    let waiting = circuit::in_tray(&state.db, access.scope, &person.as_person(), store::clock::today_paris()).await?.len();
     Ok(ActsPage {
         page: meta(access, &format!("Actes — {}", access.organisation.name), None),
         slug: access.organisation.slug.clone(),
@@ -149,7 +149,7 @@ pub(super) async fn new_act_page(state: &AppState, access: &OrgAccess, error: Op
         matters: classification.entries.clone(),
         piece_types,
         version: fr(classification.version_date),
-        today: crate::keys::now().date().to_string(),
+        today: store::clock::today_paris().to_string(),
         error,
     })
 }
@@ -208,7 +208,7 @@ pub(super) async fn act_page(
 ) -> Result<ActPage, HtmlError> {
     let act = service::act(&state.db, access.scope, id).await?.ok_or_else(HtmlError::not_found)?;
     let person = person_of(access);
-    let today = crate::keys::now().date();
+    let today = store::clock::today_paris();
     let mine = circuit::in_tray(&state.db, access.scope, &person.as_person(), today).await?;
     let my_step = mine.into_iter().find(|(a, _)| a.id == id).map(|(_, step)| step);
     Ok(ActPage {

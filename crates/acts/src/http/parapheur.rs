@@ -39,7 +39,7 @@ async fn in_tray(
     Query(done): Query<Done>,
 ) -> Result<ParapheurPage, HtmlError> {
     let person = person_of(&access);
-    let waiting = circuit::in_tray(&state.db, access.scope, &person.as_person(), crate::keys::now().date()).await?;
+    let waiting = circuit::in_tray(&state.db, access.scope, &person.as_person(), store::clock::today_paris()).await?;
     Ok(ParapheurPage {
         page: meta(&access, "Parapheur", Some(("Parapheur", format!("/{}/parapheur", access.organisation.slug)))),
         slug: access.organisation.slug.clone(),

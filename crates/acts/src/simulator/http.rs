@@ -25,7 +25,7 @@ use axum::{Form, Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use tokio::net::TcpListener;
 use web::{ApiJson, Problem};
 
@@ -69,7 +69,7 @@ pub async fn serve(listener: TcpListener, dir: PathBuf) -> io::Result<()> {
 type Shared = State<Arc<Prefecture>>;
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    store::clock::today_paris()
 }
 
 async fn health() -> Json<serde_json::Value> {

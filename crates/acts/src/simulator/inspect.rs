@@ -8,11 +8,11 @@ use std::collections::HashSet;
 use time::Date;
 
 use super::SimulatorError;
-use super::schema::SchemaValidator;
 use crate::legality::{
     ACCEPTED_EXTENSIONS, ActData, ActIdentifier, CollectivityMessage, Envelope, LegalityError, MessageKind, Package, PieceTypeCode, Sender,
     check_subject,
 };
+use crate::xsd::SchemaValidator;
 
 /// A received package, read and checked.
 pub(super) enum Incoming {

@@ -23,7 +23,6 @@ pub mod http;
 mod in_process;
 mod inspect;
 mod letter;
-mod schema;
 mod state;
 
 use std::fs;
@@ -41,10 +40,10 @@ use crate::legality::{
     PrefectureMessage, PrefectureOffice,
 };
 use crate::transmission::connector::{ConnectorError, Inbound, Receipt};
+use crate::xsd::{self, SchemaValidator};
 pub use in_process::InProcessConnector;
 use inspect::{Incoming, inspect};
 pub use letter::Letter;
-use schema::SchemaValidator;
 use state::{Direction, State};
 
 /// Trigram of the simulated platform of the State, prefix of its archive names.
@@ -149,7 +148,7 @@ impl Prefecture {
     /// Opens the prefecture, naming its packages with `operator`'s codes.
     pub fn open_with(dir: &Path, operator: Operator) -> Result<Self, SimulatorError> {
         fs::create_dir_all(dir.join(PACKAGES_DIR))?;
-        let schema = SchemaValidator::install(&dir.join(SCHEMAS_DIR))?;
+        let schema = SchemaValidator::install(&dir.join(SCHEMAS_DIR), &xsd::ACTES)?;
         let state = State::load(&dir.join(STATE_FILE))?;
         Ok(Self {
             dir: dir.to_path_buf(),

@@ -4,3 +4,5 @@
 pub mod acts;
 pub mod circuits;
 pub mod credentials;
+pub mod mandates;
+pub mod pes;

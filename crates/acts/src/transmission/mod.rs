@@ -12,7 +12,7 @@ use crate::legality::{
 };
 use crate::model::{Act, ActState};
 use crate::store::acts as sql;
-use crate::{ActsError, service, settings};
+use crate::{ActsError, followup, service, settings};
 use connector::{Connector, ConnectorError};
 use identity::model::Organisation;
 use serde_json::json;
@@ -83,7 +83,7 @@ pub fn identifier(act: &Act, departement: &Departement, siren: &kernel::Siren) -
 /// job fail (it is retried with backoff, the act shows "en attente de transmission"); a refusal puts
 /// the act in error.
 pub async fn run_transmission(db: &Db, blobs: &BlobStore, legality: &Legality, payload: &serde_json::Value) -> Result<(), String> {
-    let (scope, act_id) = target(payload)?;
+    let (scope, act_id) = followup::target(payload, "act_id")?;
     let act = service::act(db, scope, act_id).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("acte {act_id} introuvable"))?;
     if !matches!(act.state, ActState::Posted | ActState::Waiting) {
         return Ok(());
@@ -249,8 +249,8 @@ async fn apply(tx: &mut Tx, scope: OrgScope, act: &Act, message: &PrefectureMess
 /// The job of [`POLL_JOB`]: fetches the answers; while the acknowledgement has not come, polls again
 /// later (1, 2, 4 … minutes, at most 32 times).
 pub async fn run_poll(db: &Db, blobs: &BlobStore, legality: &Legality, payload: &serde_json::Value) -> Result<(), String> {
-    let (scope, act_id) = target(payload)?;
-    let round = payload.get("round").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let (scope, act_id) = followup::target(payload, "act_id")?;
+    let round = followup::round(payload);
     poll(db, blobs, legality, scope, act_id).await.map_err(|e| e.to_string())?;
     let act = service::act(db, scope, act_id).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("acte {act_id} introuvable"))?;
     if matches!(act.state, ActState::Transmitted | ActState::CancellationRequested) && round < 32 {
@@ -341,12 +341,7 @@ async fn record_files(
 }
 
 async fn enqueue_poll(tx: &mut Tx, scope: OrgScope, act_id: i64, round: i64) -> Result<(), store::StoreError> {
-    let delay = if round == 0 { 0 } else { 60_000 * (1 << (round - 1).min(5)) };
-    let job = NewJob::new(POLL_JOB, json!({ "organisation_id": scope.organisation_id(), "act_id": act_id, "round": round }))
-        .organisation(scope.organisation_id())
-        .run_at(clock::now_millis() + delay)
-        .max_attempts(5);
-    jobs::enqueue(tx, job).await.map(|_| ())
+    followup::enqueue(tx, POLL_JOB, scope, ("act_id", act_id), round).await
 }
 
 /// The serial of the next envelope of the organisation (`…--20211220-7.xml`).
@@ -359,12 +354,6 @@ async fn next_serial(db: &Db, scope: OrgScope) -> Result<u32, ActsError> {
     .await?;
     let count: i64 = row.try_get(0)?;
     Ok(u32::try_from(count + 1).unwrap_or(u32::MAX))
-}
-
-fn target(payload: &serde_json::Value) -> Result<(OrgScope, i64), String> {
-    let organisation = payload.get("organisation_id").and_then(serde_json::Value::as_i64).ok_or("tâche sans organisation_id")?;
-    let act = payload.get("act_id").and_then(serde_json::Value::as_i64).ok_or("tâche sans act_id")?;
-    Ok((OrgScope::granted(organisation), act))
 }
 
 async fn organisation(db: &Db, scope: OrgScope) -> Result<Organisation, String> {

@@ -14,12 +14,12 @@ use store::testing::TestDb;
 
 const ACTES_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/actes/actesv1_1.xsd");
 const SCDL_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/scdl/deliberations-2.1.5.schema.json");
-const METROPOLE: &str = "montpellier-mediterranee-metropole";
+pub(crate) const METROPOLE: &str = "montpellier-mediterranee-metropole";
 const INSTALL: &str = "python3 -m venv /tmp/fx-venv && /tmp/fx-venv/bin/pip install pyhanko pyhanko-cli frictionless \
                        && export COMMUNS_TEST_PYTHON=/tmp/fx-venv/bin/python";
 
 /// A tool installed next to the validators' Python (`pyhanko`, `frictionless`).
-fn validator(name: &str) -> std::path::PathBuf {
+pub(crate) fn validator(name: &str) -> std::path::PathBuf {
     let python = std::env::var("COMMUNS_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
     let tool = Path::new(&python).with_file_name(name);
     assert!(tool.exists(), "{name} is needed next to {python}: {INSTALL}");
@@ -38,7 +38,7 @@ fn assert_pyhanko_accepts(pdf: &Path, ca: &Path) {
 }
 
 /// Runs every due job of the application's worker.
-async fn run_jobs(app: &TestApp, outbox: &Path) {
+pub(crate) async fn run_jobs(app: &TestApp, outbox: &Path) {
     let worker = communs::server::job_worker(&app.db, &app.blobs, outbox_mailer(outbox), app.acts.clone());
     for _ in 0..20 {
         if worker.run_once(&app.db).await.unwrap().is_none() {
@@ -74,7 +74,7 @@ async fn set_juvignac_settings(admin: &mut Client) {
 }
 
 /// A PDF of the platform (the convention's deliberation) to act as a document.
-async fn some_pdf(client: &mut Client) -> Vec<u8> {
+pub(crate) async fn some_pdf(client: &mut Client) -> Vec<u8> {
     let pdf = client.get("/juvignac/convention/2019-2021/deliberation.pdf").await;
     assert_eq!(pdf.status, StatusCode::OK);
     pdf.bytes
@@ -494,47 +494,6 @@ fn the_export_of_the_demo_deliberation_holds_messages_signatures_and_status() {
         String::from_utf8_lossy(&verified.stderr)
     );
     assert!(!ts_verify(&out.join("ca.pem")).status.success(), "a token covers its own signature only");
-}
-
-#[tokio::test]
-async fn revenue_bordereaux_are_signed_for_the_accountant() {
-    let app = TestApp::demo().await;
-    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
-    dsi.get(&format!("/{METROPOLE}/flux-comptables")).await;
-    let signed = dsi.post_form(&format!("/{METROPOLE}/flux-comptables"), &[("year", "2021")]).await;
-    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
-    assert!(signed.body.contains("<InfoDematerialisee V=\"1\"/>"));
-    let ids: Vec<String> = signed
-        .body
-        .match_indices("<Bordereau Id=\"")
-        .map(|(at, m)| signed.body[at + m.len()..].split('"').next().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, ["BORD1", "BORD2"], "the flat fees, then the intervention's titre");
-    assert_eq!(signed.body.matches("<ds:Signature ").count(), 2);
-
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pes.xml");
-    std::fs::write(&file, &signed.bytes).unwrap();
-    assert_valid_xml(crate::invoices::PES_SCHEMA, &file);
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, dsi.get(&format!("/{METROPOLE}/actes/certificats/ca.pem")).await.bytes).unwrap();
-    let check = concat!(env!("CARGO_MANIFEST_DIR"), "/../signing/tests/support/check_xades.py");
-    let python = validator("python");
-    let verify = |path: &Path| Command::new(&python).arg(check).arg(path).arg("--ca").arg(&ca).args(&ids).output().unwrap();
-    let output = verify(&file);
-    assert!(output.status.success(), "signxml: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    // A changed amount breaks that bordereau's signature.
-    let tampered = dir.path().join("tampered.xml");
-    let at = signed.body.find("<MtHT V=\"").unwrap() + "<MtHT V=\"".len();
-    std::fs::write(&tampered, format!("{}9{}", &signed.body[..at], &signed.body[at..])).unwrap();
-    assert!(!verify(&tampered).status.success());
-
-    // Only the convention's issuer sends its titres.
-    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
-    juvignac.get("/juvignac/flux-comptables").await;
-    let refused = juvignac.post_form("/juvignac/flux-comptables", &[("year", "2021")]).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("seul l&#39;émetteur") || refused.body.contains("seul l'émetteur"), "{}", refused.body);
 }
 
 #[tokio::test]

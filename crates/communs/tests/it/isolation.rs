@@ -105,15 +105,21 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/actes/parametres", &[("departement", "034"), ("arrondissement", "1"), ("collectivity_nature", "31")]),
     ("POST", "/{slug}/actes/classification", &[]),
     ("GET", "/{slug}/flux-comptables", &[]),
-    ("POST", "/{slug}/flux-comptables", &[("year", "2021")]),
+    ("POST", "/{slug}/flux-comptables/recettes", &[("year", "2021")]),
+    ("POST", "/{slug}/flux-comptables/depenses", &[("year", "2021")]),
+    ("POST", "/{slug}/flux-comptables/mandats", &[("object", "x")]),
+    ("POST", "/{slug}/flux-comptables/mandats/1/suppression", &[]),
+    ("POST", "/{slug}/flux-comptables/budget", &[("siret", "21340127700018")]),
+    ("GET", "/{slug}/flux-comptables/1/fichier", &[]),
+    ("GET", "/{slug}/flux-comptables/1/acquittement", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.
 const LATTES_SECRETS: &[&str] = &["admin@lattes.demo.communs.fr", "Paul Roux"];
 
 /// Counts of the rows an intruder could try to change: (memberships, users, audit events other than
-/// logins, acts and their history, signing setup).
-async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+/// logins, acts and their history, signing setup, accounting flows).
+async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
     (
         app.count("SELECT COUNT(*) FROM memberships").await,
         app.count("SELECT COUNT(*) FROM users").await,
@@ -123,6 +129,9 @@ async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64) {
         app.count("SELECT COUNT(*) FROM circuits").await
             + app.count("SELECT COUNT(*) FROM delegations").await
             + app.count("SELECT COUNT(*) FROM act_settings").await,
+        app.count("SELECT COUNT(*) FROM pes_flows").await
+            + app.count("SELECT COUNT(*) FROM pes_mandates").await
+            + app.count("SELECT COUNT(*) FROM pes_budgets").await,
     )
 }
 
@@ -270,5 +279,39 @@ async fn an_act_of_another_organisation_is_not_found_under_ones_own_name() {
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{action}");
     }
     assert_eq!(juvignac.get(&format!("/juvignac/actes-publies/{metropole_act}.pdf")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&app).await, before);
+}
+
+#[tokio::test]
+async fn an_accounting_file_or_mandate_of_another_organisation_is_not_found_under_ones_own_name() {
+    let app = TestApp::demo().await;
+    let mut dsi = app.signed_in(PLATFORM_ADMIN).await;
+    dsi.get("/montpellier-mediterranee-metropole/flux-comptables").await;
+    // The demo's file of 2021 titres is the Métropole's flow.
+    let mandate = [
+        ("issued_on", "2021-03-15"),
+        ("creditor_name", "Papeterie du Languedoc"),
+        ("creditor_address", "12 rue de la Loge"),
+        ("creditor_postal_code", "34000"),
+        ("creditor_town", "Montpellier"),
+        ("object", "Fournitures"),
+        ("nature", "6064"),
+        ("amount_ht", "10"),
+    ];
+    let added = dsi.upload_form("/montpellier-mediterranee-metropole/flux-comptables/mandats", &mandate, &[]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let flow = app.count("SELECT id FROM pes_flows").await;
+    let metropole_mandate = app.count("SELECT id FROM pes_mandates").await;
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    juvignac.get("/juvignac/flux-comptables").await;
+    let before = snapshot(&app).await;
+    for path in ["fichier", "acquittement"] {
+        let response = juvignac.get(&format!("/juvignac/flux-comptables/{flow}/{path}")).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let removal = juvignac.post_form(&format!("/juvignac/flux-comptables/mandats/{metropole_mandate}/suppression"), &[]).await;
+    assert_eq!(removal.status, StatusCode::NOT_FOUND);
+    let page = juvignac.get("/juvignac/flux-comptables").await;
+    assert!(!page.body.contains("Papeterie du Languedoc") && !page.body.contains("PES_Aller_"), "{}", page.body);
     assert_eq!(snapshot(&app).await, before);
 }

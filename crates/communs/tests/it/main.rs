@@ -1,6 +1,7 @@
 //! Integration tests of the whole application through HTTP, on SQLite or on the PostgreSQL server of
 //! `COMMUNS_TEST_DATABASE_URL` (each test gets a fresh database).
 
+mod accounting;
 mod acts;
 mod admin;
 mod assembly;

@@ -82,7 +82,7 @@ async fn desk_page(
         total,
         message,
         error,
-        today: time::OffsetDateTime::now_utc().date().to_string(),
+        today: store::clock::today_paris().to_string(),
     })
 }
 
@@ -192,7 +192,7 @@ async fn pes(
     Path((_, year)): Path<(String, i64)>,
 ) -> Result<Response, HtmlError> {
     issuer_only(&access)?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = store::clock::today_paris();
     match invoicing::pes_document(&state.db, year, today).await {
         Ok((name, xml, _)) => Ok((
             [

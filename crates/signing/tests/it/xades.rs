@@ -3,15 +3,15 @@
 //! one, and so does the independent validator (signxml, on lxml/libxml2's canonicalisation).
 
 use signing::authority::Subject;
-use signing::xades::{sign_enveloped, verify_enveloped};
+use signing::xades::{Profile, SignaturePolicy, sign_enveloped, verify_enveloped};
 use signing::{CertificateAuthority, Credential};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use time::OffsetDateTime;
 
-const PES: &str = include_str!("support/pes_aller.xml");
+const PES: &str = include_str!("pes_aller.xml");
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/pes/PES_V2/Rev0/PES_Aller.xsd");
-const CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/check_xades.py");
+const CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/check_xades.py");
 const INSTALL: &str = "python3 -m venv /tmp/fx-venv && /tmp/fx-venv/bin/pip install signxml \
                        && export COMMUNS_TEST_PYTHON=/tmp/fx-venv/bin/python";
 const BORDEREAUX: [&str; 2] = ["BORD1", "BORD2"];
@@ -30,7 +30,7 @@ fn now() -> OffsetDateTime {
 }
 
 fn sign_all(xml: &str, signer: &Credential, at: OffsetDateTime) -> String {
-    BORDEREAUX.iter().fold(xml.to_owned(), |xml, id| sign_enveloped(&xml, id, signer, at).unwrap())
+    BORDEREAUX.iter().fold(xml.to_owned(), |xml, id| sign_enveloped(&xml, id, signer, at, &Profile::default()).unwrap())
 }
 
 #[test]
@@ -56,9 +56,9 @@ fn signed_bordereaux_stay_valid_pes_and_verify() {
         assert_eq!(verified.chain, [authority.credential().certificate_der()]);
     }
 
-    let error = sign_enveloped(&signed, "BORD1", &signer, at).unwrap_err();
+    let error = sign_enveloped(&signed, "BORD1", &signer, at, &Profile::default()).unwrap_err();
     assert!(error.to_string().contains("déjà signé"), "{error}");
-    let error = sign_enveloped(PES, "BORD3", &signer, at).unwrap_err();
+    let error = sign_enveloped(PES, "BORD3", &signer, at, &Profile::default()).unwrap_err();
     assert!(error.to_string().contains("aucun élément"), "{error}");
     let error = verify_enveloped(PES, "BORD1").unwrap_err();
     assert!(error.to_string().contains("n'est pas signé"), "{error}");
@@ -92,7 +92,7 @@ fn tampering_fails_the_touched_bordereau_only() {
     }
 
     // The first bordereau's signature moved to the second still refers to the first.
-    let moved = move_signature_to_last_bordereau(&sign_enveloped(PES, "BORD1", &signer, at).unwrap());
+    let moved = move_signature_to_last_bordereau(&sign_enveloped(PES, "BORD1", &signer, at, &Profile::default()).unwrap());
     let error = verify_enveloped(&moved, "BORD2").unwrap_err();
     assert!(error.to_string().contains("ne porte pas sur l'élément « BORD2 »"), "{error}");
     let error = verify_enveloped(&moved, "BORD1").unwrap_err();
@@ -129,6 +129,34 @@ fn signxml_verifies_each_bordereau_and_refuses_a_tampered_one() {
     let other_ca = write(dir.path(), "other.pem", other.credential().chain_pem().as_bytes());
     let (ok, report) = signxml(&dir.path().join("signed.xml"), "--ca", &other_ca);
     assert!(!ok && report.contains("BORD1: INVALID (InvalidCertificate"), "{report}");
+}
+
+#[test]
+fn an_explicit_policy_and_a_claimed_role_are_signed_properties() {
+    let at = now();
+    let (authority, signer) = pki(at - time::Duration::hours(1));
+    let policy = SignaturePolicy {
+        identifier: "urn:oid:1.2.250.1.131.1.5.18.21.1.4",
+        description: "Politique de signature Helios de la DGFiP",
+        sha1_digest: "Jkdb+aba0Hz6+ZPKmKNhPByzQ+Q=",
+        uri: "https://portail.dgfip.finances.gouv.fr/documents/PS_Helios_DGFiP.pdf",
+    };
+    let profile = Profile { policy: Some(policy), claimed_role: Some("Ordonnateur".into()) };
+    let signed = BORDEREAUX.iter().fold(PES.to_owned(), |xml, id| sign_enveloped(&xml, id, &signer, at, &profile).unwrap());
+    assert_schema_valid(&signed);
+    assert_eq!(signed.matches("<xad:Identifier>urn:oid:1.2.250.1.131.1.5.18.21.1.4</xad:Identifier>").count(), 2);
+    assert_eq!(signed.matches("<xad:ClaimedRole>Ordonnateur</xad:ClaimedRole>").count(), 2);
+    for id in BORDEREAUX {
+        verify_enveloped(&signed, id).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write(dir.path(), "ca.pem", authority.credential().chain_pem().as_bytes());
+    let (ok, report) = signxml(&write(dir.path(), "signed.xml", signed.as_bytes()), "--ca", &ca);
+    assert!(ok, "signxml refused our signatures:\n{report}");
+    // The policy is covered by the signature: naming another one breaks the signed properties.
+    let other = signed.replacen("Jkdb+aba0Hz6+ZPKmKNhPByzQ+Q=", "AAAA+aba0Hz6+ZPKmKNhPByzQ+Q=", 1);
+    let error = verify_enveloped(&other, "BORD1").unwrap_err();
+    assert!(error.to_string().contains("propriétés signées ont été modifiées"), "{error}");
 }
 
 #[test]

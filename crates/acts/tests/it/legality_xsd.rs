@@ -10,8 +10,7 @@ use acts::legality::{
 };
 use time::macros::date;
 
-mod support;
-use support::{assert_valid, dispatch, identifier, sender, transmission};
+use crate::support::{assert_valid, dispatch, identifier, sender, transmission};
 
 fn archive_listing(archive: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));

@@ -1,13 +1,11 @@
 //! PAdES signing end to end: our report, then the independent validators (pyhanko for the PDF
 //! signatures, `openssl ts` for the timestamps) on the same files.
 
-mod support;
-
+use crate::sample_pdf::{XrefKind, sample_pdf};
 use signing::authority::Subject;
 use signing::{CertificateAuthority, Credential, PadesLevel, SignatureRequest, TimestampAuthority, pades, timestamp, validation};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::sample_pdf::{XrefKind, sample_pdf};
 use time::OffsetDateTime;
 use time::macros::datetime;
 

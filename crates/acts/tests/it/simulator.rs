@@ -13,8 +13,7 @@ use acts::transmission::http::HttpConnector;
 use time::macros::date;
 use time::{Date, OffsetDateTime};
 
-mod support;
-use support::{assert_valid, dispatch, identifier, sender, transmission};
+use crate::support::{assert_valid, dispatch, identifier, sender, transmission};
 
 /// The day the prefecture receives the act.
 const RECEIVED: Date = date!(2021 - 12 - 15);

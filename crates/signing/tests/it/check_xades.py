@@ -8,8 +8,10 @@ i.e. libxml2's exclusive c14n) with the certificate of KeyInfo, that certificate
 being CERT_PEM, pinned), and both reference digests (the bordereau after the enveloped-signature transform,
 the SignedProperties). signxml's XAdESVerifier knows only XAdES 1.3.2 and 1.4.1, so the XAdES v1.1.1
 properties are checked here: the signed data is that bordereau, the second reference has the
-SignedProperties type and is the SignedProperties of this signature, QualifyingProperties targets it, and
-SigningCertificate names the certificate (SHA-256 digest, RFC 4514 issuer name, decimal serial number).
+SignedProperties type and is the SignedProperties of this signature, QualifyingProperties targets it,
+SigningCertificate names the certificate (SHA-256 digest, RFC 4514 issuer name, decimal serial number), and
+the signature policy is implied or named by an OID. Bordereaux are those of PES_RecetteAller, or of
+PES_DepenseAller in an expenditure file.
 
 Prints "ID: VALID" or "ID: INVALID (reason)" per Id; exits 1 if any is invalid.
 """
@@ -29,7 +31,8 @@ SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 
 def check(data, bordereau_id, trust):
-    config = SignatureConfiguration(location=f"./PES_RecetteAller/Bordereau[@Id='{bordereau_id}']/", expect_references=2)
+    domain = "PES_DepenseAller" if "<PES_DepenseAller>" in data.decode("utf-8", "replace") else "PES_RecetteAller"
+    config = SignatureConfiguration(location=f"./{domain}/Bordereau[@Id='{bordereau_id}']/", expect_references=2)
     results = XMLVerifier().verify(data, expect_config=config, **trust)
     bordereau, properties = results[0].signed_xml, results[1].signed_xml
     signature = results[0].signature_xml
@@ -53,8 +56,11 @@ def check(data, bordereau_id, trust):
     assert serial == str(certificate.serial_number), f"serial {serial} != {certificate.serial_number}"
     signing_time = properties.find("xad:SignedSignatureProperties/xad:SigningTime", NS).text
     assert datetime.fromisoformat(signing_time).tzinfo is not None, f"signing time {signing_time}"
-    policy = properties.find("xad:SignedSignatureProperties/xad:SignaturePolicyIdentifier/xad:SignaturePolicyImplied", NS)
+    policy = properties.find("xad:SignedSignatureProperties/xad:SignaturePolicyIdentifier", NS)
     assert policy is not None, "signature policy"
+    explicit = policy.find("xad:SignaturePolicyId/xad:SigPolicyId/xad:Identifier", NS)
+    implied = policy.find("xad:SignaturePolicyImplied", NS)
+    assert implied is not None or (explicit is not None and explicit.text.startswith("urn:oid:")), "signature policy identifier"
 
 
 def main():
