@@ -126,6 +126,15 @@ pub async fn timestamp_authority(tx: &mut Tx, vault: &KeyVault, now: OffsetDateT
     Ok(TimestampAuthority::new(credential))
 }
 
+/// The root certificate (DER) of the platform's timestamp authority, once it exists.
+pub async fn timestamp_root(db: &Db) -> Result<Option<Vec<u8>>, ActsError> {
+    let mut tx = db.begin().await?;
+    match credentials::timestamp_authority(&mut tx).await? {
+        Some(row) => Ok(Some(decode(&row.root_certificate)?)),
+        None => Ok(None),
+    }
+}
+
 /// The certificates that validate the organisation's signatures and timestamps (its authority, the
 /// issuers of imported certificates, the timestamp authority's root), DER.
 pub async fn trust_anchors(db: &Db, scope: OrgScope) -> Result<Vec<Vec<u8>>, ActsError> {

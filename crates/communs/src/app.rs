@@ -25,6 +25,7 @@ pub fn router(state: AppState, acts: acts::http::ActsServices) -> Router {
         .merge(assembly::http::page_routes())
         .merge(assembly::http::api_routes())
         .merge(acts::http::routes(acts))
+        .merge(archive::http::routes())
         .merge(crate::admin::routes())
         .merge(web::ops::routes())
         .merge(web::assets::routes())

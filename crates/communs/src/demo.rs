@@ -230,7 +230,10 @@ async fn demo_act(db: &Db, config: &Config) -> Result<(), DemoError> {
     publication::publish(db, scope, Actor::cli(), act_id, published_at).await?;
     let vice_president = acts::keys::Signatory { user_id: signatory.user_id, name: &signatory.display_name, email: &signatory.email };
     demo_revenue_flow(db, config, (&blobs, &vault), (scope, &metropole.name), &vice_president).await?;
-    settle_jobs(db, config, &blobs).await
+    // The jobs archive the acknowledged deliberation and PES file; a checkpoint then seals the journal.
+    settle_jobs(db, config, &blobs).await?;
+    archive::checkpoint::take(db, &blobs, &vault, time::OffsetDateTime::now_utc()).await.map_err(|e| resource(&e))?;
+    Ok(())
 }
 
 /// The titres of 2021 sent to the public accountant: their bordereaux signed by the first vice-president

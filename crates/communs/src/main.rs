@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: ActsCommand,
     },
+    /// Probative archive: check its integrity, export an organisation's archives.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
     /// Serve a simulated prefecture (@ctes legality control) for tests and demonstrations.
     PrefectureSim {
         /// Listening address, e.g. 127.0.0.1:9400.
@@ -79,6 +84,21 @@ enum ActsCommand {
         /// Register number (e.g. M2021-641) or internal @ctes number of the act.
         #[arg(long)]
         number: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Re-hash every archived object and the whole journal; name each object or entry altered, removed or
+    /// inserted, and exit with a non-zero code if there is any.
+    Verify,
+    /// Write into OUT the SEDA 2.2 transfers of an organisation and the objects they reference.
+    Export {
+        /// Slug of the organisation.
+        #[arg(long)]
+        org: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -183,6 +203,29 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
             let exported = acts::export::write(&db, &blobs, OrgScope::granted(organisation.id), &number, &out).await?;
             println!("{} fichier(s) écrit(s) dans {} : {}", exported.files.len(), out.display(), exported.files.join(", "));
+            Ok(())
+        }
+        Command::Archive { command: ArchiveCommand::Verify } => {
+            let db = server::open_database(&config).await?;
+            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
+            let report = archive::verify::verify(&db, &blobs).await?;
+            println!("{} objet(s) ({} octets) et {} entrée(s) du journal vérifiés", report.objects, report.bytes, report.entries);
+            for fault in &report.faults {
+                println!("ANOMALIE : {fault}");
+            }
+            if !report.is_intact() {
+                anyhow::bail!("{} anomalie(s) dans l'archive", report.faults.len());
+            }
+            println!("archive intègre");
+            Ok(())
+        }
+        Command::Archive { command: ArchiveCommand::Export { org, out } } => {
+            let db = server::open_database(&config).await?;
+            let organisation =
+                identity::service::organisation_by_slug(&db, &org).await?.with_context(|| format!("aucune organisation « {org} »"))?;
+            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
+            let exported = archive::export::write(&db, &blobs, OrgScope::granted(organisation.id), &out).await?;
+            println!("{} versement(s) et {} objet(s) écrits dans {}", exported.transfers, exported.objects, out.display());
             Ok(())
         }
         Command::PrefectureSim { addr, dir } => {

@@ -49,6 +49,7 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
             Arc::new(convention::http::SubscriptionsSection),
             Arc::new(convention::http::BillingSection),
             Arc::new(assembly::http::SittingsSection),
+            Arc::new(acts::http::ActsSection),
         ]),
     })
 }
@@ -153,6 +154,32 @@ pub fn job_worker(db: &Db, blobs: &BlobStore, mailer: mail::Mailer, acts: acts::
                 async move { acts::accounting::flows::run_acquit(&db, &blobs, accountant.as_ref(), &payload).await }
             }
         })
+        .handle(archive::checkpoint::CHECKPOINT_JOB, {
+            let (db, blobs, vault) = (db.clone(), blobs.clone(), acts.vault.clone());
+            move |_payload| {
+                let (db, blobs, vault) = (db.clone(), blobs.clone(), vault.clone());
+                async move {
+                    archive::checkpoint::take(&db, &blobs, &vault, time::OffsetDateTime::now_utc())
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+            }
+        })
+        .handle(acts::transmission::ARCHIVE_JOB, {
+            let (db, blobs) = (db.clone(), blobs.clone());
+            move |payload| {
+                let (db, blobs) = (db.clone(), blobs.clone());
+                async move { archive::sources::run_job(&db, &blobs, archive::sources::Flow::Act, &payload).await }
+            }
+        })
+        .handle(acts::accounting::flows::ARCHIVE_JOB, {
+            let (db, blobs) = (db.clone(), blobs.clone());
+            move |payload| {
+                let (db, blobs) = (db.clone(), blobs.clone());
+                async move { archive::sources::run_job(&db, &blobs, archive::sources::Flow::AccountingFile, &payload).await }
+            }
+        })
         .handle(acts::transmission::POLL_JOB, {
             let (db, blobs, legality) = (db.clone(), blobs.clone(), legality.clone());
             move |payload| {
@@ -167,11 +194,13 @@ pub fn job_worker(db: &Db, blobs: &BlobStore, mailer: mail::Mailer, acts: acts::
 async fn schedule_housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
     loop {
         let slot = store::clock::now_millis() / PURGE_EVERY.as_millis() as i64;
-        let job =
-            NewJob::new(PURGE_SESSIONS_JOB, serde_json::json!({})).idempotency_key(format!("{PURGE_SESSIONS_JOB}:{slot}")).max_attempts(3);
         let result = async {
             let mut tx = db.begin().await?;
-            jobs::enqueue(&mut tx, job).await?;
+            // The sessions to purge, and a checkpoint of the archive's journal (taken only if it grew).
+            for kind in [PURGE_SESSIONS_JOB, archive::checkpoint::CHECKPOINT_JOB] {
+                let job = NewJob::new(kind, serde_json::json!({})).idempotency_key(format!("{kind}:{slot}")).max_attempts(3);
+                jobs::enqueue(&mut tx, job).await?;
+            }
             tx.commit().await?;
             Ok::<_, store::StoreError>(())
         }

@@ -229,9 +229,10 @@ fn verify_signed_data(signed: &SignedData, digest: &[u8]) -> Result<Certificate,
     Ok(signer)
 }
 
-/// Checks a signature timestamp token: it covers `signature_value`, its signature verifies, its
-/// signer is a timestamping certificate chaining to an anchor.
-fn check_timestamp(token: &[u8], signature_value: &[u8], anchors: &[Vec<u8>]) -> Result<(TokenInfo, String), String> {
+/// Checks a timestamp token: it covers `signature_value` (any data: its SHA-256 is the token's imprint),
+/// its signature verifies, its signer is a timestamping certificate chaining to an anchor. Returns what
+/// the token says and the authority's name; the French message says what is wrong.
+pub fn check_timestamp(token: &[u8], signature_value: &[u8], anchors: &[Vec<u8>]) -> Result<(TokenInfo, String), String> {
     let info = read_token(token).map_err(|e| e.to_string())?;
     if info.imprint != sha256(signature_value) {
         return Err("le jeton ne porte pas sur cette signature".into());

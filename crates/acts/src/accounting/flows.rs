@@ -16,6 +16,8 @@ use store::{Db, OrgScope, Tx};
 pub const DEPOSIT_JOB: &str = "acts.pes.deposit";
 /// The job that fetches the acknowledgement of a deposited file.
 pub const ACQUIT_JOB: &str = "acts.pes.acquit";
+/// The job that hands an acknowledged file to the archive (handled by the binary's wiring).
+pub const ARCHIVE_JOB: &str = "acts.pes.archive";
 
 /// Which part of the budget a file carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +128,11 @@ pub async fn run_acquit(db: &Db, blobs: &BlobStore, accountant: &dyn Accountant,
             sql::set_acquit(&mut tx, scope, id, &stored.sha256).await.map_err(|e| e.to_string())?;
             let deposited = FlowState::Deposited.code();
             sql::transition(&mut tx, scope, id, (deposited, deposited), state.code(), &detail).await.map_err(|e| e.to_string())?;
+            let job = NewJob::new(ARCHIVE_JOB, json!({ "organisation_id": scope.organisation_id(), "flow_id": id }))
+                .organisation(scope.organisation_id())
+                .idempotency_key(format!("{ARCHIVE_JOB}:{}:{id}", scope.organisation_id()))
+                .max_attempts(12);
+            jobs::enqueue(&mut tx, job).await.map_err(|e| e.to_string())?;
         }
         None if round < 32 => enqueue_acquit(&mut tx, scope, id, round + 1).await.map_err(|e| e.to_string())?,
         None => {}

@@ -5,6 +5,7 @@ mod accounting;
 mod actions;
 mod admin;
 mod api;
+mod home;
 mod pages;
 mod parapheur;
 mod public;
@@ -29,6 +30,7 @@ pub struct ActsServices {
 }
 
 pub use api::ApiDoc;
+pub use home::ActsSection;
 
 /// Every route of the slice, with its services.
 pub fn routes(services: ActsServices) -> axum::Router<web::AppState> {

@@ -27,6 +27,8 @@ use time::Date;
 pub const TRANSMIT_JOB: &str = "acts.transmit";
 /// The job that fetches the prefecture's answers on a transmitted act.
 pub const POLL_JOB: &str = "acts.poll";
+/// The job that hands an acknowledged act to the archive (handled by the binary's wiring).
+pub const ARCHIVE_JOB: &str = "acts.archive";
 
 /// The route to the prefecture, how the platform names its packages, and the day packages are sent
 /// (today in Paris; the demo replays past days).
@@ -219,6 +221,11 @@ async fn apply(tx: &mut Tx, scope: OrgScope, act: &Act, message: &PrefectureMess
                     .await
                     .map_err(|e| ActsError::Invalid(e.to_string()))?;
             }
+            let job = NewJob::new(ARCHIVE_JOB, json!({ "organisation_id": scope.organisation_id(), "act_id": act.id }))
+                .organisation(scope.organisation_id())
+                .idempotency_key(format!("{ARCHIVE_JOB}:{}:{}", scope.organisation_id(), act.id))
+                .max_attempts(12);
+            jobs::enqueue(tx, job).await?;
             format!("Accusé de réception : {act_id}, reçu en préfecture le {}", kernel::calendar::format_fr(*received_on))
         }
         PrefectureMessage::ActAnomaly { detail, .. } | PrefectureMessage::EnvelopeAnomaly { detail, .. } => {

@@ -112,6 +112,11 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("POST", "/{slug}/flux-comptables/budget", &[("siret", "21340127700018")]),
     ("GET", "/{slug}/flux-comptables/1/fichier", &[]),
     ("GET", "/{slug}/flux-comptables/1/acquittement", &[]),
+    ("GET", "/{slug}/archives", &[]),
+    ("GET", "/{slug}/archives/versements/1", &[]),
+    ("GET", "/{slug}/archives/versements/1/seda.xml", &[]),
+    ("GET", "/{slug}/archives/objets/1", &[]),
+    ("GET", "/{slug}/archives/objets/1/preuve", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.
@@ -314,4 +319,24 @@ async fn an_accounting_file_or_mandate_of_another_organisation_is_not_found_unde
     let page = juvignac.get("/juvignac/flux-comptables").await;
     assert!(!page.body.contains("Papeterie du Languedoc") && !page.body.contains("PES_Aller_"), "{}", page.body);
     assert_eq!(snapshot(&app).await, before);
+}
+
+#[tokio::test]
+async fn an_archive_of_another_organisation_is_not_found_under_ones_own_name() {
+    let app = TestApp::demo().await;
+    let transfer = app.count("SELECT MIN(id) FROM archive_transfers").await;
+    let object = app.count("SELECT MIN(id) FROM archive_objects").await;
+    let entries = app.count("SELECT COUNT(*) FROM archive_journal").await;
+    let mut juvignac = app.signed_in(JUVIGNAC_ADMIN).await;
+    for path in [
+        format!("/juvignac/archives/versements/{transfer}"),
+        format!("/juvignac/archives/versements/{transfer}/seda.xml"),
+        format!("/juvignac/archives/objets/{object}"),
+        format!("/juvignac/archives/objets/{object}/preuve"),
+    ] {
+        assert_eq!(juvignac.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let list = juvignac.get("/juvignac/archives").await;
+    assert!(list.body.contains("Aucun versement") && !list.body.contains("M2021-641"), "{}", list.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM archive_journal").await, entries, "nothing read, nothing journaled");
 }

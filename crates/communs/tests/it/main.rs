@@ -4,6 +4,7 @@
 mod accounting;
 mod acts;
 mod admin;
+mod archive;
 mod assembly;
 mod auth;
 mod billing;

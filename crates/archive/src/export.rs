@@ -1,0 +1,52 @@
+//! The export of an organisation's archives (`communs archive export`): each transfer's SEDA 2.2
+//! `ArchiveTransfer` (`{identifier}.xml`) and the objects it references, at the paths it gives
+//! (`{identifier}/{file name}`), with the platform's reply beside it.
+
+use crate::ArchiveError;
+use sqlx::Row;
+use std::path::Path;
+use store::blobs::BlobStore;
+use store::tenant::scoped;
+use store::{Db, OrgScope};
+
+/// What was written: the number of transfers and of objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub transfers: usize,
+    pub objects: usize,
+}
+
+/// The path of an object in an export, relative to the transfer's XML file (its SEDA `Uri`).
+pub fn object_path(identifier: &str, file_name: &str) -> String {
+    let safe: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    format!("{identifier}/{safe}")
+}
+
+pub async fn write(db: &Db, blobs: &BlobStore, scope: OrgScope, out: &Path) -> Result<Exported, ArchiveError> {
+    let io = |e: std::io::Error| ArchiveError::Invalid(format!("écriture dans {} : {e}", out.display()));
+    std::fs::create_dir_all(out).map_err(io)?;
+    let transfers =
+        scoped(scope, "SELECT id, identifier, seda_sha256, reply_sha256 FROM archive_transfers WHERE organisation_id = $1 ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
+    let mut objects = 0;
+    for transfer in &transfers {
+        let (id, identifier): (i64, String) = (transfer.try_get(0)?, transfer.try_get(1)?);
+        std::fs::write(out.join(format!("{identifier}.xml")), blobs.get(&transfer.try_get::<String, _>(2)?).await?).map_err(io)?;
+        if let Some(reply) = transfer.try_get::<Option<String>, _>(3)? {
+            std::fs::write(out.join(format!("{identifier}_reponse.xml")), blobs.get(&reply).await?).map_err(io)?;
+        }
+        std::fs::create_dir_all(out.join(&identifier)).map_err(io)?;
+        let rows =
+            scoped(scope, "SELECT sha256, file_name FROM archive_objects WHERE organisation_id = $1 AND transfer_id = $2 ORDER BY id")
+                .bind(id)
+                .fetch_all(db.pool())
+                .await?;
+        for row in rows {
+            let (sha256, file_name): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            std::fs::write(out.join(object_path(&identifier, &file_name)), blobs.get(&sha256).await?).map_err(io)?;
+            objects += 1;
+        }
+    }
+    Ok(Exported { transfers: transfers.len(), objects })
+}

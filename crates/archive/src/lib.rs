@@ -1,0 +1,19 @@
+//! The archive slice: probative electronic archiving (*archivage électronique à valeur probatoire*) of
+//! the flows of the other slices. Each flow becomes a SEDA 2.2 transfer whose objects are kept in the
+//! content-addressed blob store; every deposit is recorded in a hash-chained journal; `verify` re-hashes
+//! everything and names each fault.
+
+pub mod access;
+mod category;
+pub mod checkpoint;
+pub mod deposit;
+mod error;
+pub mod export;
+pub mod http;
+pub mod journal;
+pub mod seda;
+pub mod sources;
+pub mod verify;
+
+pub use category::{Category, FinalAction};
+pub use error::ArchiveError;
