@@ -10,6 +10,7 @@ pub mod deposit;
 mod error;
 pub mod export;
 pub mod http;
+pub mod import;
 pub mod journal;
 pub mod seda;
 pub mod sources;

@@ -37,7 +37,8 @@ fn acts_error(e: acts::ActsError) -> ArchiveError {
     }
 }
 
-async fn transferring(db: &Db, scope: OrgScope) -> Result<Transferring, ArchiveError> {
+/// The organisation of `scope` as a transferring agency.
+pub async fn transferring(db: &Db, scope: OrgScope) -> Result<Transferring, ArchiveError> {
     let organisation = identity::service::organisation_by_id(db, scope.organisation_id())
         .await
         .map_err(|e| ArchiveError::Invalid(e.to_string()))?

@@ -94,6 +94,18 @@ enum ArchiveCommand {
     /// Re-hash every archived object and the whole journal; name each object or entry altered, removed or
     /// inserted, and exit with a non-zero code if there is any.
     Verify,
+    /// Import a SEDA 2.2 transfer of another system (the files it references beside it), each file checked
+    /// against its digest.
+    Import {
+        /// Slug of the transferring organisation.
+        #[arg(long)]
+        org: String,
+        /// deliberation, act or accounting_flow (sets the retention rule).
+        #[arg(long)]
+        category: String,
+        /// The ArchiveTransfer XML file.
+        transfer: PathBuf,
+    },
     /// Write into OUT the SEDA 2.2 transfers of an organisation and the objects they reference.
     Export {
         /// Slug of the organisation.
@@ -217,6 +229,22 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 anyhow::bail!("{} anomalie(s) dans l'archive", report.faults.len());
             }
             println!("archive intègre");
+            Ok(())
+        }
+        Command::Archive { command: ArchiveCommand::Import { org, category, transfer } } => {
+            let db = server::open_database(&config).await?;
+            let organisation =
+                identity::service::organisation_by_slug(&db, &org).await?.with_context(|| format!("aucune organisation « {org} »"))?;
+            let category = archive::Category::parse(&category)
+                .with_context(|| format!("catégorie « {category} » inconnue : deliberation, act ou accounting_flow"))?;
+            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
+            let transferring = archive::sources::transferring(&db, OrgScope::granted(organisation.id)).await?;
+            let deposited = archive::import::import(&db, &blobs, transferring, category, &transfer, time::OffsetDateTime::now_utc()).await?;
+            println!(
+                "versement {} {}",
+                deposited.identifier,
+                if deposited.new { "archivé" } else { "déjà archivé : rien n'a changé" }
+            );
             Ok(())
         }
         Command::Archive { command: ArchiveCommand::Export { org, out } } => {

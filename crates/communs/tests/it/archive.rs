@@ -95,6 +95,24 @@ async fn the_demo_archive_exports_valid_seda_transfers_and_verifies() {
         }
     }
     assert!(seen_ack, "the deliberation is archived with the prefecture's acknowledgement");
+
+    // The export, imported as coming from another system: refused while a file differs from its digest,
+    // then archived once.
+    let deliberation = transfers.iter().find(|t| std::fs::read_to_string(t).unwrap().contains("M2021-641")).unwrap();
+    let xml = std::fs::read_to_string(deliberation).unwrap();
+    let uri = xml.split("<Uri>").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let original = std::fs::read(demo.out.join(&uri)).unwrap();
+    std::fs::write(demo.out.join(&uri), b"%PDF-1.7 autre document").unwrap();
+    let import = |slug: &str| demo.communs(&["archive", "import", "--org", slug, "--category", "deliberation", deliberation.to_str().unwrap()]);
+    let refused = import("juvignac");
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("empreinte"), "{refused:?}");
+    std::fs::write(demo.out.join(&uri), original).unwrap();
+    let imported = import("juvignac");
+    assert!(imported.status.success() && String::from_utf8_lossy(&imported.stdout).contains("archivé"), "{imported:?}");
+    let again = import("juvignac");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("déjà archivé"), "{again:?}");
+    let (intact, report) = demo.verify();
+    assert!(intact, "{report}");
     let other = demo.communs(&["archive", "export", "--org", "inconnue", "--out", demo.out.to_str().unwrap()]);
     assert!(!other.status.success());
 }
