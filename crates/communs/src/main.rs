@@ -239,12 +239,9 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 .with_context(|| format!("catégorie « {category} » inconnue : deliberation, act ou accounting_flow"))?;
             let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
             let transferring = archive::sources::transferring(&db, OrgScope::granted(organisation.id)).await?;
-            let deposited = archive::import::import(&db, &blobs, transferring, category, &transfer, time::OffsetDateTime::now_utc()).await?;
-            println!(
-                "versement {} {}",
-                deposited.identifier,
-                if deposited.new { "archivé" } else { "déjà archivé : rien n'a changé" }
-            );
+            let deposited =
+                archive::import::import(&db, &blobs, transferring, category, &transfer, time::OffsetDateTime::now_utc()).await?;
+            println!("versement {} {}", deposited.identifier, if deposited.new { "archivé" } else { "déjà archivé : rien n'a changé" });
             Ok(())
         }
         Command::Archive { command: ArchiveCommand::Export { org, out } } => {

@@ -45,8 +45,30 @@ impl Writer {
     }
 }
 
+/// Text or an attribute value as XML 1.0 character data: markup characters escaped, carriage returns kept
+/// (a parser would normalise them away), characters XML 1.0 cannot carry (controls) dropped.
 pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `raw` as an `xsd:ID` (an XML name without colon): characters other than ASCII letters, digits, `.`,
+/// `-` and `_` become `_`, and a name that would not start with a letter is prefixed by `_`.
+pub(super) fn id(raw: &str) -> String {
+    let name: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') { name } else { format!("_{name}") }
 }
 
 /// `xsd:dateTime` in UTC, to the second.
@@ -69,5 +91,15 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Root xmlns=\"urn:x\"><A b=\"&quot;c&quot; &amp; d\">1 &lt; 2 &amp; 3 &gt; 2</A></Root>\n"
         );
         assert_eq!(date_time(datetime!(2021-12-21 10:00 +01:00)), "2021-12-21T09:00:00Z");
+        assert_eq!(escape("a\r\nb\u{1}\tc"), "a&#13;\nb\tc");
+    }
+
+    #[test]
+    fn ids_are_xml_names() {
+        let cases =
+            [("AU1", "AU1"), ("M2021-641", "M2021-641"), ("2021-641", "_2021-641"), ("acte:034 DE", "acte_034_DE"), ("", "_"), ("é", "_")];
+        for (raw, expected) in cases {
+            assert_eq!(id(raw), expected, "{raw}");
+        }
     }
 }

@@ -103,7 +103,8 @@ async fn the_demo_archive_exports_valid_seda_transfers_and_verifies() {
     let uri = xml.split("<Uri>").nth(1).unwrap().split('<').next().unwrap().to_string();
     let original = std::fs::read(demo.out.join(&uri)).unwrap();
     std::fs::write(demo.out.join(&uri), b"%PDF-1.7 autre document").unwrap();
-    let import = |slug: &str| demo.communs(&["archive", "import", "--org", slug, "--category", "deliberation", deliberation.to_str().unwrap()]);
+    let import =
+        |slug: &str| demo.communs(&["archive", "import", "--org", slug, "--category", "deliberation", deliberation.to_str().unwrap()]);
     let refused = import("juvignac");
     assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("empreinte"), "{refused:?}");
     std::fs::write(demo.out.join(&uri), original).unwrap();
