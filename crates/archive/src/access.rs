@@ -27,6 +27,28 @@ pub struct TransferSummary {
     pub archived_at: String,
     pub year: i32,
     pub objects: i64,
+    /// The date of its documents, from which its retention period runs.
+    pub dated: time::Date,
+    /// How its objects left the platform (`elimination:{id}`, `restitution:{id}`) and when (Paris time).
+    pub disposal: Option<(String, String)>,
+}
+
+impl TransferSummary {
+    /// Where it stands on `today` with respect to its final disposition.
+    pub fn disposition(&self, today: time::Date, held: bool) -> crate::retention::Disposition {
+        crate::retention::disposition(self.category, self.dated, today, held)
+    }
+
+    /// Its disposal in words: « éliminé le … », « restitué et détruit le … ».
+    pub fn disposal_label(&self) -> Option<String> {
+        self.disposal.as_ref().map(|(disposal, at)| {
+            if disposal.starts_with("elimination:") {
+                format!("éliminé le {at}")
+            } else {
+                format!("restitué, copies détruites le {at}")
+            }
+        })
+    }
 }
 
 /// What to look for; everything when empty.
@@ -57,9 +79,10 @@ pub struct ObjectView {
 pub async fn transfers(db: &Db, scope: OrgScope, search: &Search) -> Result<Vec<TransferSummary>, ArchiveError> {
     let rows = scoped(
         scope,
-        "SELECT t.id, t.identifier, t.category, t.title, t.created_at, COUNT(o.id) FROM archive_transfers t \
-         LEFT JOIN archive_objects o ON o.transfer_id = t.id AND o.organisation_id = t.organisation_id \
-         WHERE t.organisation_id = $1 GROUP BY t.id, t.identifier, t.category, t.title, t.created_at ORDER BY t.created_at DESC, t.id DESC",
+        "SELECT t.id, t.identifier, t.category, t.title, t.created_at, COUNT(o.id), t.dated, t.disposal, t.disposed_at \
+         FROM archive_transfers t LEFT JOIN archive_objects o ON o.transfer_id = t.id AND o.organisation_id = t.organisation_id \
+         WHERE t.organisation_id = $1 GROUP BY t.id, t.identifier, t.category, t.title, t.created_at, t.dated, t.disposal, t.disposed_at \
+         ORDER BY t.created_at DESC, t.id DESC",
     )
     .fetch_all(db.pool())
     .await?;
@@ -81,6 +104,9 @@ pub async fn transfers(db: &Db, scope: OrgScope, search: &Search) -> Result<Vec<
 fn summary_of(row: &sqlx::any::AnyRow) -> Result<TransferSummary, ArchiveError> {
     let category: String = row.try_get(2)?;
     let created_at: i64 = row.try_get(4)?;
+    let dated: String = row.try_get(6)?;
+    let disposal: Option<String> = row.try_get(7)?;
+    let disposed_at: Option<i64> = row.try_get(8)?;
     Ok(TransferSummary {
         id: row.try_get(0)?,
         identifier: row.try_get(1)?,
@@ -89,6 +115,9 @@ fn summary_of(row: &sqlx::any::AnyRow) -> Result<TransferSummary, ArchiveError> 
         archived_at: clock::format_paris(created_at),
         year: time::OffsetDateTime::from_unix_timestamp(created_at / 1000).map_or(1970, |t| t.year()),
         objects: row.try_get(5)?,
+        dated: time::Date::parse(&dated, time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| ArchiveError::Invalid(format!("date de versement illisible : {dated}")))?,
+        disposal: disposal.zip(disposed_at.map(clock::format_paris)),
     })
 }
 
@@ -171,7 +200,7 @@ pub async fn proof(db: &Db, scope: OrgScope, id: i64) -> Result<serde_json::Valu
             "previous_hash": deposit.previous_hash,
             "hash": deposit.hash,
         },
-        "verification": "hash = SHA-256 of seq, at (ms), organisation, kind, reference, object_sha256, detail and previous_hash, one per line",
+        "verification": crate::journal::VERIFICATION,
     }))
 }
 

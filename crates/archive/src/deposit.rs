@@ -72,8 +72,8 @@ pub async fn deposit(db: &Db, blobs: &BlobStore, transfer: &NewTransfer, now: Of
     let mut tx = db.begin().await?;
     let transfer_id: i64 = scoped(
         scope,
-        "INSERT INTO archive_transfers (organisation_id, identifier, source, category, title, seda_sha256, reply_sha256, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO archive_transfers (organisation_id, identifier, source, category, title, seda_sha256, reply_sha256, dated, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(identifier.clone())
     .bind(transfer.source.clone())
@@ -81,6 +81,7 @@ pub async fn deposit(db: &Db, blobs: &BlobStore, transfer: &NewTransfer, now: Of
     .bind(transfer.title.clone())
     .bind(seda.sha256.clone())
     .bind(reply.sha256.clone())
+    .bind(transfer.dated.to_string())
     .bind(at)
     .fetch_one(&mut *tx)
     .await?

@@ -42,14 +42,10 @@ pub async fn import(
         });
     }
     let title = transfer.units.first().map(|unit| unit.title.clone()).or(transfer.comment).unwrap_or_else(|| transfer.identifier.clone());
-    let deposit = NewTransfer {
-        transferring,
-        source: format!("import:{}", transfer.identifier),
-        category,
-        title,
-        dated: now.date(),
-        objects: archived,
-    };
+    // The retention period runs from the date of the documents: the first unit's start date, if given.
+    let dated = transfer.units.first().and_then(|unit| unit.start_date).unwrap_or(now.date());
+    let deposit =
+        NewTransfer { transferring, source: format!("import:{}", transfer.identifier), category, title, dated, objects: archived };
     deposit::deposit(db, blobs, &deposit, now).await
 }
 

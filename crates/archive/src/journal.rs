@@ -5,6 +5,11 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use store::{Db, StoreError, Tx};
 
+/// How an entry's hash is computed, for the people who check a proof or an extract.
+pub const VERIFICATION: &str = "content_sha256 = SHA-256 of seq, at (Unix ms), organisation id (empty for the platform), kind, \
+     reference, object_sha256 (empty when none) and detail, joined by line feeds (a backslash in a text written \\\\, a line feed \\n); \
+     hash = SHA-256 of content_sha256, a line feed and previous_hash (hexadecimal, lower case); the first entry's previous_hash is 64 zeros";
+
 /// The `previous_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -15,6 +20,8 @@ pub enum EventKind {
     Deposit,
     /// An object was read (*consultation*).
     Access,
+    /// Archives were copied out of the platform (*copie*: an export).
+    Copy,
     /// An object left the platform (*élimination*).
     Elimination,
     /// The archives of an organisation were handed back (*restitution*).
@@ -28,6 +35,7 @@ impl EventKind {
         match self {
             EventKind::Deposit => "deposit",
             EventKind::Access => "access",
+            EventKind::Copy => "copy",
             EventKind::Elimination => "elimination",
             EventKind::Restitution => "restitution",
             EventKind::Checkpoint => "checkpoint",
@@ -60,12 +68,13 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The hash this entry must carry: SHA-256 over its fields and the previous hash, each on its own
-    /// line (a field cannot hold a line feed unnoticed: it is escaped).
-    pub fn expected_hash(&self) -> String {
+    /// The digest of the entry's own content: SHA-256 over its number, instant, organisation, kind,
+    /// reference, object digest and detail, each on its own line (a field cannot hold a line feed
+    /// unnoticed: it is escaped).
+    pub fn content_digest(&self) -> String {
         let field = |text: &str| text.replace('\\', "\\\\").replace('\n', "\\n");
         let content = format!(
-            "{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.seq,
             self.at,
             self.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
@@ -73,10 +82,21 @@ impl Entry {
             field(&self.reference),
             self.object_sha256.as_deref().unwrap_or_default(),
             field(&self.detail),
-            self.previous_hash
         );
         hex::encode(Sha256::digest(content.as_bytes()))
     }
+
+    /// The hash this entry must carry: SHA-256 of its content digest and the previous hash, on two
+    /// lines. An extract can thus prove the chain with other organisations' entries reduced to their
+    /// content digest ([`chain_link`]).
+    pub fn expected_hash(&self) -> String {
+        chain_link(&self.content_digest(), &self.previous_hash)
+    }
+}
+
+/// The hash of an entry from its content digest and the hash of the entry before it.
+pub fn chain_link(content_digest: &str, previous_hash: &str) -> String {
+    hex::encode(Sha256::digest(format!("{content_digest}\n{previous_hash}").as_bytes()))
 }
 
 /// Appends an entry after the last one, in `tx`; returns it.

@@ -4,14 +4,21 @@
 //! everything and names each fault.
 
 pub mod access;
+pub mod archivists;
 mod category;
+mod certificate;
 pub mod checkpoint;
 pub mod deposit;
+mod disposal;
+pub mod elimination;
 mod error;
 pub mod export;
+pub mod holds;
 pub mod http;
 pub mod import;
 pub mod journal;
+pub mod restitution;
+pub mod retention;
 pub mod seda;
 pub mod sources;
 pub mod verify;

@@ -47,6 +47,7 @@ pub async fn verify(db: &Db, blobs: &BlobStore) -> Result<Report, crate::Archive
         .map(|r| Ok(ObjectRow { id: r.try_get(0)?, sha256: r.try_get(1)?, file_name: r.try_get(2)? }))
         .collect::<Result<_, sqlx::Error>>()?;
     faults.extend(rows_against_journal(&objects, &entries));
+    faults.extend(leftovers(&objects, &entries, blobs).await);
     let checks = futures::stream::iter(objects.iter().map(|object| async move { (object, blobs.verify(&object.sha256).await) }))
         .buffered(PARALLEL_HASHES)
         .collect::<Vec<_>>()
@@ -77,7 +78,7 @@ fn rows_against_journal(objects: &[ObjectRow], entries: &[Entry]) -> Vec<String>
             "deposit" if entry.reference.starts_with("objet:") => {
                 deposited.insert(entry.reference.as_str(), entry);
             }
-            "elimination" => {
+            "elimination" | "restitution" => {
                 deposited.remove(entry.reference.as_str());
             }
             _ => {}
@@ -103,6 +104,27 @@ fn rows_against_journal(objects: &[ObjectRow], entries: &[Entry]) -> Vec<String>
             entry.reference.replace(':', " "),
             entry.seq
         ));
+    }
+    faults
+}
+
+/// The contents of objects removed from the platform (elimination, restitution) must be gone from the
+/// store, unless another archived object still has the same content.
+async fn leftovers(objects: &[ObjectRow], entries: &[Entry], blobs: &BlobStore) -> Vec<String> {
+    let live: std::collections::HashSet<&str> = objects.iter().map(|o| o.sha256.as_str()).collect();
+    let mut faults = Vec::new();
+    let removed = entries.iter().filter(|e| matches!(e.kind.as_str(), "elimination" | "restitution") && e.reference.starts_with("objet:"));
+    for entry in removed {
+        let Some(digest) = entry.object_sha256.as_deref().filter(|d| !live.contains(d)) else { continue };
+        match blobs.exists(digest).await {
+            Ok(false) => {}
+            Ok(true) => faults.push(format!(
+                "{} : retiré de la plateforme (entrée {} du journal) mais son contenu est encore dans le stockage ({digest})",
+                entry.reference.replace(':', " "),
+                entry.seq
+            )),
+            Err(e) => faults.push(format!("{} : stockage illisible ({e})", entry.reference.replace(':', " "))),
+        }
     }
     faults
 }

@@ -43,6 +43,8 @@ pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
     pub platform_admin: bool,
+    /// An archivist of the archive service (decides on eliminations).
+    pub archivist: bool,
     pub organisation_slug: &'static str,
     pub role: Role,
 }
@@ -52,6 +54,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "dsi@montpellier3m.demo.communs.fr",
         name: "Équipe DSI de la Métropole",
         platform_admin: true,
+        archivist: false,
         organisation_slug: "montpellier-mediterranee-metropole",
         role: Role::OrgAdmin,
     },
@@ -59,13 +62,23 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "elu@montpellier3m.demo.communs.fr",
         name: "Renaud Calvat",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "montpellier-mediterranee-metropole",
         role: Role::Elected,
+    },
+    DemoAccount {
+        email: "archives@montpellier3m.demo.communs.fr",
+        name: "Service des archives de la Métropole",
+        platform_admin: false,
+        archivist: true,
+        organisation_slug: "montpellier-mediterranee-metropole",
+        role: Role::Agent,
     },
     DemoAccount {
         email: "admin@juvignac.demo.communs.fr",
         name: "Claire Martin (Juvignac)",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "juvignac",
         role: Role::OrgAdmin,
     },
@@ -73,6 +86,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "agent@juvignac.demo.communs.fr",
         name: "Karim Benali (Juvignac)",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "juvignac",
         role: Role::Agent,
     },
@@ -80,6 +94,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "elu@juvignac.demo.communs.fr",
         name: "Sophie Garcia (Juvignac)",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "juvignac",
         role: Role::Elected,
     },
@@ -87,6 +102,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "admin@lattes.demo.communs.fr",
         name: "Paul Roux (Lattes)",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "lattes",
         role: Role::OrgAdmin,
     },
@@ -94,6 +110,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "admin@ccas-baillargues.demo.communs.fr",
         name: "Nadia Lopez (CCAS de Baillargues)",
         platform_admin: false,
+        archivist: false,
         organisation_slug: "ccas-baillargues",
         role: Role::OrgAdmin,
     },
@@ -129,7 +146,10 @@ pub async fn load(db: &Db, config: &Config) -> Result<(), DemoError> {
             .await?
             .ok_or_else(|| IdentityError::NotFound(format!("organisation {}", account.organisation_slug)))?;
         let role = Some((OrgScope::granted(organisation.id), account.role));
-        service::create_account(db, account.email, account.name, DEMO_PASSWORD, account.platform_admin, role).await?;
+        let user_id = service::create_account(db, account.email, account.name, DEMO_PASSWORD, account.platform_admin, role).await?;
+        if account.archivist {
+            archive::archivists::designate(db, user_id).await.map_err(|e| DemoError::Resource(e.to_string()))?;
+        }
     }
     convention::catalogue::load(db, CATALOGUE_TOML).await?;
     for (slug, period, reference, date, applications) in CONVENTIONS {
@@ -314,7 +334,11 @@ async fn demo_intervention(db: &Db) -> Result<(), DemoError> {
 pub fn accounts_notice() -> String {
     let mut out = format!("Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :\n");
     for a in ACCOUNTS {
-        let admin = if a.platform_admin { ", administrateur de la plateforme" } else { "" };
+        let admin = match (a.platform_admin, a.archivist) {
+            (true, _) => ", administrateur de la plateforme",
+            (false, true) => ", archiviste (/archives/eliminations)",
+            (false, false) => "",
+        };
         out.push_str(&format!("  {:<42} {} — {} de /{}/{admin}\n", a.email, a.name, a.role.label(), a.organisation_slug));
     }
     out

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod archive_cli;
 pub mod config;
 pub mod demo;
 pub mod invoices;

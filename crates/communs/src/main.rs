@@ -54,7 +54,7 @@ enum Command {
     /// Probative archive: check its integrity, export an organisation's archives.
     Archive {
         #[command(subcommand)]
-        command: ArchiveCommand,
+        command: communs::archive_cli::ArchiveCommand,
     },
     /// Serve a simulated prefecture (@ctes legality control) for tests and demonstrations.
     PrefectureSim {
@@ -84,33 +84,6 @@ enum ActsCommand {
         /// Register number (e.g. M2021-641) or internal @ctes number of the act.
         #[arg(long)]
         number: String,
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
-#[derive(Subcommand)]
-enum ArchiveCommand {
-    /// Re-hash every archived object and the whole journal; name each object or entry altered, removed or
-    /// inserted, and exit with a non-zero code if there is any.
-    Verify,
-    /// Import a SEDA 2.2 transfer of another system (the files it references beside it), each file checked
-    /// against its digest.
-    Import {
-        /// Slug of the transferring organisation.
-        #[arg(long)]
-        org: String,
-        /// deliberation, act or accounting_flow (sets the retention rule).
-        #[arg(long)]
-        category: String,
-        /// The ArchiveTransfer XML file.
-        transfer: PathBuf,
-    },
-    /// Write into OUT the SEDA 2.2 transfers of an organisation and the objects they reference.
-    Export {
-        /// Slug of the organisation.
-        #[arg(long)]
-        org: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -217,42 +190,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             println!("{} fichier(s) écrit(s) dans {} : {}", exported.files.len(), out.display(), exported.files.join(", "));
             Ok(())
         }
-        Command::Archive { command: ArchiveCommand::Verify } => {
-            let db = server::open_database(&config).await?;
-            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
-            let report = archive::verify::verify(&db, &blobs).await?;
-            println!("{} objet(s) ({} octets) et {} entrée(s) du journal vérifiés", report.objects, report.bytes, report.entries);
-            for fault in &report.faults {
-                println!("ANOMALIE : {fault}");
-            }
-            if !report.is_intact() {
-                anyhow::bail!("{} anomalie(s) dans l'archive", report.faults.len());
-            }
-            println!("archive intègre");
-            Ok(())
-        }
-        Command::Archive { command: ArchiveCommand::Import { org, category, transfer } } => {
-            let db = server::open_database(&config).await?;
-            let organisation =
-                identity::service::organisation_by_slug(&db, &org).await?.with_context(|| format!("aucune organisation « {org} »"))?;
-            let category = archive::Category::parse(&category)
-                .with_context(|| format!("catégorie « {category} » inconnue : deliberation, act ou accounting_flow"))?;
-            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
-            let transferring = archive::sources::transferring(&db, OrgScope::granted(organisation.id)).await?;
-            let deposited =
-                archive::import::import(&db, &blobs, transferring, category, &transfer, time::OffsetDateTime::now_utc()).await?;
-            println!("versement {} {}", deposited.identifier, if deposited.new { "archivé" } else { "déjà archivé : rien n'a changé" });
-            Ok(())
-        }
-        Command::Archive { command: ArchiveCommand::Export { org, out } } => {
-            let db = server::open_database(&config).await?;
-            let organisation =
-                identity::service::organisation_by_slug(&db, &org).await?.with_context(|| format!("aucune organisation « {org} »"))?;
-            let blobs = store::blobs::BlobStore::open(config.blob_config()).await.context("stockage des documents")?;
-            let exported = archive::export::write(&db, &blobs, OrgScope::granted(organisation.id), &out).await?;
-            println!("{} versement(s) et {} objet(s) écrits dans {}", exported.transfers, exported.objects, out.display());
-            Ok(())
-        }
+        Command::Archive { command } => communs::archive_cli::run(command, &config).await,
         Command::PrefectureSim { addr, dir } => {
             let dir = dir.unwrap_or_else(|| config.prefecture_simulator_dir());
             let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("impossible d'écouter sur {addr}"))?;

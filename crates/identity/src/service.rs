@@ -317,6 +317,12 @@ pub async fn create_account(
     Ok(id)
 }
 
+/// The account of an e-mail address, typed as people type it.
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>, IdentityError> {
+    let email = rules::normalise_email(email).map_err(|e| IdentityError::invalid("email", e))?;
+    Ok(sql::find_user_by_email(db, &email).await?.map(|(user, _)| user))
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

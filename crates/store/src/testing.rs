@@ -71,3 +71,29 @@ mod tests {
         }
     }
 }
+
+/// The S3-compatible server of the test environment, when one is configured, with every key under
+/// `prefix` so that tests can share a bucket:
+///
+/// | variable                              | meaning                                   | default        |
+/// |---------------------------------------|-------------------------------------------|----------------|
+/// | `COMMUNS_TEST_S3_ENDPOINT`            | `http://127.0.0.1:9000`; unset: no S3     | —              |
+/// | `COMMUNS_TEST_S3_BUCKET`              | bucket, created if missing                | `communs-test` |
+/// | `COMMUNS_TEST_S3_ACCESS_KEY_ID`       | access key                                | —              |
+/// | `COMMUNS_TEST_S3_SECRET_ACCESS_KEY`   | secret key                                | —              |
+/// | `COMMUNS_TEST_S3_REGION`              | signing region                            | `us-east-1`    |
+///
+/// `scripts/s3-test-server.sh` starts such a server (s3s-fs) and prints these variables; CI sets them.
+pub fn s3_from_env(prefix: String) -> Option<crate::blobs::S3Config> {
+    let endpoint = std::env::var("COMMUNS_TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty())?;
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    Some(crate::blobs::S3Config {
+        endpoint,
+        bucket: var("COMMUNS_TEST_S3_BUCKET", "communs-test"),
+        region: var("COMMUNS_TEST_S3_REGION", "us-east-1"),
+        access_key_id: var("COMMUNS_TEST_S3_ACCESS_KEY_ID", ""),
+        secret_access_key: var("COMMUNS_TEST_S3_SECRET_ACCESS_KEY", ""),
+        prefix,
+        path_style: true,
+    })
+}

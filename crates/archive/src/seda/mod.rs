@@ -1,6 +1,7 @@
 //! SEDA 2.2 messages (*Standard d'échange de données pour l'archivage*, schemas in `schemas/seda-2.2`):
 //! a typed [`Transfer`] written as an `ArchiveTransfer` ([`transfer_xml`]) and read back
-//! ([`read_transfer`]), and the archival agency's `ArchiveTransferReply` ([`reply_xml`]). A deposit's
+//! ([`read_transfer`]), the archival agency's `ArchiveTransferReply` ([`reply_xml`]) and
+//! `ArchiveDestructionNotification` ([`destruction_notification_xml`]). A deposit's
 //! transfer ([`documents`]) is one archive unit for the flow with one sub-unit per object.
 
 mod model;
@@ -10,7 +11,7 @@ mod xml;
 
 pub use model::{Agency, AppraisalRule, ArchiveUnit, BinaryObject, Level, Management, Rule, Transfer};
 pub use read::read_transfer;
-pub use write::{reply_xml, transfer_xml};
+pub use write::{destruction_notification_xml, reply_xml, transfer_xml};
 
 use crate::deposit::NewTransfer;
 use crate::export::object_path;

@@ -85,6 +85,35 @@ pub fn reply_xml(transfer: &Transfer, reply_identifier: &str, date: OffsetDateTi
     x.finish()
 }
 
+/// The archival agency's `ArchiveDestructionNotification` (*notification d'élimination*) of the units
+/// `unit_identifiers` (the transfers' identifiers), eliminated on the authorisation `authorisation`.
+pub fn destruction_notification_xml(
+    identifier: &str,
+    date: OffsetDateTime,
+    comment: &str,
+    authorisation: &str,
+    unit_identifiers: &[String],
+    archival_agency: &Agency,
+    originating_agency: &Agency,
+) -> String {
+    let mut x = Writer::new(NAMESPACE, "ArchiveDestructionNotification");
+    x.text("Comment", comment);
+    x.text("Date", &xml::date_time(date));
+    x.text("MessageIdentifier", identifier);
+    x.open("CodeListVersions");
+    for (element, version) in &CODE_LISTS[..2] {
+        x.text(element, version);
+    }
+    x.close("CodeListVersions");
+    x.text("AuthorizationRequestReplyIdentifier", authorisation);
+    for unit in unit_identifiers {
+        x.text("UnitIdentifier", unit);
+    }
+    agency(&mut x, "ArchivalAgency", archival_agency);
+    agency(&mut x, "OriginatingAgency", originating_agency);
+    x.finish()
+}
+
 fn collect_objects<'a>(units: &'a [ArchiveUnit], out: &mut Vec<&'a BinaryObject>) {
     for unit in units {
         out.extend(&unit.objects);

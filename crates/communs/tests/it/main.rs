@@ -5,6 +5,7 @@ mod accounting;
 mod acts;
 mod admin;
 mod archive;
+mod archive_retention;
 mod assembly;
 mod auth;
 mod billing;

@@ -33,25 +33,51 @@ pub struct TestApp {
 impl TestApp {
     /// The application on an empty, migrated database.
     pub async fn empty() -> Self {
+        Self::empty_on(None).await
+    }
+
+    /// The application on an empty, migrated database, its documents in `blobs` (the data folder's
+    /// `blobs/` when `None`).
+    pub async fn empty_on(blobs: Option<store::blobs::BlobConfig>) -> Self {
         let database = TestDb::new().await;
-        let blobs = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
         let config = communs::config::Config {
-            data_dir: blobs.path().to_path_buf(),
+            data_dir: data.path().to_path_buf(),
             database_url: Some(database.url.clone()),
+            blobs,
             ..communs::config::Config::default()
         };
         let state = communs::server::app_state(&config, database.db.clone()).await.unwrap();
         let acts = communs::server::acts_services(&config, "http://communs.test").unwrap();
         let blob_store = state.blobs.clone();
         let router = communs::app::router(state, acts.clone());
-        Self { db: database.db.clone(), config, blobs: blob_store, acts, router, _database: database, _blobs: blobs }
+        Self { db: database.db.clone(), config, blobs: blob_store, acts, router, _database: database, _blobs: data }
     }
 
     /// The application with the demo data set.
     pub async fn demo() -> Self {
-        let app = Self::empty().await;
+        Self::demo_on(None).await
+    }
+
+    /// The application with the demo data set, its documents in `blobs`.
+    pub async fn demo_on(blobs: Option<store::blobs::BlobConfig>) -> Self {
+        let app = Self::empty_on(blobs).await;
         communs::demo::load(&app.db, &app.config).await.unwrap();
         app
+    }
+
+    /// The application with the demo data set on the test environment's S3-compatible server (under a
+    /// key prefix of its own), when one is configured; `None` (with a message) otherwise.
+    pub async fn demo_on_s3() -> Option<Self> {
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).unwrap();
+        let Some(config) = store::testing::s3_from_env(format!("test-{}/", hex::encode(random))) else {
+            eprintln!("COMMUNS_TEST_S3_ENDPOINT absent : test S3 ignoré (voir scripts/s3-test-server.sh)");
+            return None;
+        };
+        let blobs = store::blobs::BlobStore::open(store::blobs::BlobConfig::S3(config.clone())).await.unwrap();
+        blobs.create_bucket_if_missing().await.unwrap();
+        Some(Self::demo_on(Some(store::blobs::BlobConfig::S3(config))).await)
     }
 
     /// A browser coming from `ip`.

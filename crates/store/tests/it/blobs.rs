@@ -1,14 +1,6 @@
 //! Blob store tests. Every scenario runs twice: `blobs::filesystem::*` on a temporary folder (always) and
-//! `blobs::s3::*` on a real S3-compatible server, when one is configured:
-//!
-//! | variable                              | meaning                                   | default        |
-//! |---------------------------------------|-------------------------------------------|----------------|
-//! | `COMMUNS_TEST_S3_ENDPOINT`            | `http://127.0.0.1:9000`; unset: S3 tests are skipped (with a message) | — |
-//! | `COMMUNS_TEST_S3_BUCKET`              | bucket, created if missing                | `communs-test` |
-//! | `COMMUNS_TEST_S3_ACCESS_KEY_ID`       | access key                                | —              |
-//! | `COMMUNS_TEST_S3_SECRET_ACCESS_KEY`   | secret key                                | —              |
-//! | `COMMUNS_TEST_S3_REGION`              | signing region                            | `us-east-1`    |
-//!
+//! `blobs::s3::*` on a real S3-compatible server, when one is configured (the variables are those of
+//! `store::testing::s3_from_env`).
 //! `scripts/s3-test-server.sh` starts such a server (s3s-fs) and prints these variables; CI always sets
 //! them. Each S3 test works under its own random key prefix, so tests can share a bucket and run in parallel.
 
@@ -33,22 +25,8 @@ async fn filesystem() -> Fixture {
     Fixture { store, root: Some(root), _dir: Some(dir) }
 }
 
-fn s3_config(prefix: String) -> Option<S3Config> {
-    let endpoint = std::env::var("COMMUNS_TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty())?;
-    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
-    Some(S3Config {
-        endpoint,
-        bucket: var("COMMUNS_TEST_S3_BUCKET", "communs-test"),
-        region: var("COMMUNS_TEST_S3_REGION", "us-east-1"),
-        access_key_id: var("COMMUNS_TEST_S3_ACCESS_KEY_ID", ""),
-        secret_access_key: var("COMMUNS_TEST_S3_SECRET_ACCESS_KEY", ""),
-        prefix,
-        path_style: true,
-    })
-}
-
 async fn s3() -> Option<Fixture> {
-    let Some(config) = s3_config(format!("test-{}/", random_hex(8))) else {
+    let Some(config) = store::testing::s3_from_env(format!("test-{}/", random_hex(8))) else {
         eprintln!("COMMUNS_TEST_S3_ENDPOINT absent : test S3 ignoré (voir scripts/s3-test-server.sh)");
         return None;
     };

@@ -1,5 +1,9 @@
 //! The archive's pages for an organisation's agents: its transfers (search by text, category and year),
-//! one transfer with its objects, the download of an object (journaled) with its proof, the SEDA transfer.
+//! one transfer with its objects, the download of an object (journaled) with its proof, the SEDA transfer;
+//! the final disposition of its archives ([`retention`]); the archivists' desk ([`archivist`]).
+
+mod archivist;
+mod retention;
 
 use crate::access::{self, ObjectView, Search, TransferSummary};
 use crate::{ArchiveError, Category};
@@ -20,17 +24,19 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/archives/versements/{id}/seda.xml", get(seda))
         .route("/{slug}/archives/objets/{id}", get(download))
         .route("/{slug}/archives/objets/{id}/preuve", get(proof))
+        .merge(retention::routes())
+        .merge(archivist::routes())
 }
 
-fn html_error(error: ArchiveError) -> HtmlError {
+pub(crate) fn html_error(error: ArchiveError) -> HtmlError {
     match error {
-        ArchiveError::NotFound(_) => HtmlError::not_found(),
+        ArchiveError::NotFound(_) | ArchiveError::Blob(store::blobs::BlobError::NotFound(_)) => HtmlError::not_found(),
         ArchiveError::Invalid(message) => HtmlError::bad_request(message),
         other => HtmlError::internal(&other),
     }
 }
 
-fn meta(access: &OrgAccess, title: &str, here: Option<(&str, String)>) -> PageMeta {
+pub(crate) fn meta(access: &OrgAccess, title: &str, here: Option<(&str, String)>) -> PageMeta {
     let slug = &access.organisation.slug;
     let mut trail = vec![
         ("Accueil".to_string(), "/".to_string()),
@@ -122,7 +128,7 @@ async fn proof(
     Ok(axum::Json(proof).into_response())
 }
 
-fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
     let safe: String = file_name.chars().map(|c| if c == '"' || c.is_control() { '_' } else { c }).collect();
     ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\""))], bytes)
         .into_response()
