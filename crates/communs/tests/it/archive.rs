@@ -220,3 +220,41 @@ async fn agents_find_an_archive_download_it_with_its_proof_and_the_reading_is_jo
     let mut elected = app.signed_in(JUVIGNAC_ELECTED).await;
     assert_eq!(elected.get("/juvignac/archives").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_organisation_gets_its_archives_back_then_the_copies_are_destroyed_from_the_command_line() {
+    let demo = demo().await;
+    let out = demo.out.to_str().unwrap();
+    let restituted = demo.communs(&["archive", "restitute", "--org", METROPOLE, "--out", out]);
+    assert!(restituted.status.success(), "{}", String::from_utf8_lossy(&restituted.stderr));
+    assert!(String::from_utf8_lossy(&restituted.stdout).contains("restitution REST-1 : 2 versement(s)"), "{restituted:?}");
+    for file in ["journal.json", "restitution.json", "ca.pem"] {
+        assert!(demo.out.join(file).is_file(), "{file}");
+    }
+    assert!(std::fs::read_dir(demo.out.join("horodatages")).unwrap().count() > 0, "the checkpoints' tokens");
+    let certificate = demo.out.with_file_name("certificat.pdf");
+    let destroy = |instruction: &str| {
+        demo.communs(&[
+            "archive",
+            "destroy",
+            "--org",
+            METROPOLE,
+            "--restitution",
+            "1",
+            "--instruction",
+            instruction,
+            "--certificate",
+            certificate.to_str().unwrap(),
+        ])
+    };
+    let refused = destroy(" ");
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("instruction"), "{refused:?}");
+    assert!(!certificate.exists());
+    let destroyed = destroy("Délibération du conseil de métropole demandant la destruction");
+    assert!(destroyed.status.success(), "{}", String::from_utf8_lossy(&destroyed.stderr));
+    assert!(std::fs::read(&certificate).unwrap().starts_with(b"%PDF-"));
+    let (intact, report) = demo.verify();
+    assert!(intact && report.contains("0 objet(s)"), "{report}");
+    let again = demo.communs(&["archive", "export", "--org", METROPOLE, "--out", demo.out.join("apres").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 versement(s)"), "{again:?}");
+}

@@ -117,6 +117,13 @@ const ORG_PAGES: &[(&str, &str, Form)] = &[
     ("GET", "/{slug}/archives/versements/1/seda.xml", &[]),
     ("GET", "/{slug}/archives/objets/1", &[]),
     ("GET", "/{slug}/archives/objets/1/preuve", &[]),
+    ("GET", "/{slug}/archives/sort-final", &[]),
+    ("POST", "/{slug}/archives/versements/1/gel", &[("reason", "Contentieux")]),
+    ("POST", "/{slug}/archives/gels/1/levee", &[("reason", "Clos")]),
+    ("POST", "/{slug}/archives/eliminations", &[]),
+    ("GET", "/{slug}/archives/eliminations/1/certificat.pdf", &[]),
+    ("GET", "/{slug}/archives/eliminations/1/notification.xml", &[]),
+    ("GET", "/{slug}/archives/restitutions/1/certificat.pdf", &[]),
 ];
 
 /// What Lattes' pages and API would reveal: its people.
@@ -339,4 +346,12 @@ async fn an_archive_of_another_organisation_is_not_found_under_ones_own_name() {
     let list = juvignac.get("/juvignac/archives").await;
     assert!(list.body.contains("Aucun versement") && !list.body.contains("M2021-641"), "{}", list.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM archive_journal").await, entries, "nothing read, nothing journaled");
+    // Nor held under one's own name.
+    juvignac.get("/juvignac/archives/sort-final").await;
+    let hold = juvignac.post_form(&format!("/juvignac/archives/versements/{transfer}/gel"), &[("reason", "Contentieux")]).await;
+    assert_eq!(hold.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(hold.body.contains("introuvable"), "{}", hold.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM archive_holds").await, 0);
+    let page = juvignac.get("/juvignac/archives/sort-final").await;
+    assert!(!page.body.contains("M2021-641") && !page.body.contains("VERS-"), "{}", page.body);
 }
