@@ -55,23 +55,6 @@ fn database_url(server_url: &str, name: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::database_url;
-
-    #[test]
-    fn database_url_table() {
-        let cases = [
-            ("postgres://u:p@localhost/postgres", "postgres://u:p@localhost/t1"),
-            ("postgres://u:p@localhost:5432", "postgres://u:p@localhost:5432/t1"),
-            ("postgres://u@h/db?sslmode=disable", "postgres://u@h/t1?sslmode=disable"),
-        ];
-        for (server, expected) in cases {
-            assert_eq!(database_url(server, "t1"), expected);
-        }
-    }
-}
-
 /// The S3-compatible server of the test environment, when one is configured, with every key under
 /// `prefix` so that tests can share a bucket:
 ///
@@ -96,4 +79,21 @@ pub fn s3_from_env(prefix: String) -> Option<crate::blobs::S3Config> {
         prefix,
         path_style: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+
+    #[test]
+    fn database_url_table() {
+        let cases = [
+            ("postgres://u:p@localhost/postgres", "postgres://u:p@localhost/t1"),
+            ("postgres://u:p@localhost:5432", "postgres://u:p@localhost:5432/t1"),
+            ("postgres://u@h/db?sslmode=disable", "postgres://u@h/t1?sslmode=disable"),
+        ];
+        for (server, expected) in cases {
+            assert_eq!(database_url(server, "t1"), expected);
+        }
+    }
 }

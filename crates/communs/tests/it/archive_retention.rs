@@ -127,7 +127,7 @@ async fn final_disposition(app: TestApp) {
     assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", held.body);
     let proposed = agent.post_form("/juvignac/archives/eliminations", &[]).await;
     assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
-    let page = agent.get(&proposed.location().to_string()).await;
+    let page = agent.get(proposed.location()).await;
     assert!(page.body.contains("transmise aux archivistes") && page.body.contains("gelé : élimination suspendue"), "{}", page.body);
     let proposal = app.count("SELECT MAX(id) FROM archive_eliminations").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM archive_elimination_items").await, 1, "only the file without hold");

@@ -317,7 +317,7 @@ async fn put_file_of_a_missing_file_is_an_io_error() {
 
 #[tokio::test]
 async fn s3_wrong_secret_is_refused() {
-    let Some(mut config) = s3_config(format!("test-{}/", random_hex(8))) else {
+    let Some(mut config) = store::testing::s3_from_env(format!("test-{}/", random_hex(8))) else {
         eprintln!("COMMUNS_TEST_S3_ENDPOINT absent : test S3 ignoré");
         return;
     };
