@@ -99,13 +99,11 @@ pub fn chain_link(content_digest: &str, previous_hash: &str) -> String {
     hex::encode(Sha256::digest(format!("{content_digest}\n{previous_hash}").as_bytes()))
 }
 
-/// Appends an entry after the last one, in `tx`; returns it.
+/// Appends an entry after the last one, in `tx`; returns it. The head row is updated first: a concurrent
+/// writer waits for this transaction and then reads the head it leaves.
 pub async fn append(tx: &mut Tx, entry: &NewEntry<'_>, at: i64) -> Result<Entry, StoreError> {
-    let last = sqlx::query("SELECT seq, hash FROM archive_journal ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
-    let (seq, previous_hash) = match last {
-        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
-        None => (1, GENESIS.to_string()),
-    };
+    let head = sqlx::query("UPDATE archive_journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut **tx).await?;
+    let (seq, previous_hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
     let mut written = Entry {
         seq,
         at,
@@ -118,6 +116,7 @@ pub async fn append(tx: &mut Tx, entry: &NewEntry<'_>, at: i64) -> Result<Entry,
         hash: String::new(),
     };
     written.hash = written.expected_hash();
+    sqlx::query("UPDATE archive_journal_head SET hash = $1 WHERE id = 1").bind(written.hash.clone()).execute(&mut **tx).await?;
     sqlx::query(
         "INSERT INTO archive_journal (seq, at, organisation_id, kind, reference, object_sha256, detail, previous_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -143,6 +142,27 @@ pub async fn entries(db: &Db) -> Result<Vec<Entry>, StoreError> {
     )
     .fetch_all(db.pool())
     .await?)
+}
+
+/// The head as recorded: the number and hash of the last entry appended.
+pub async fn head(db: &Db) -> Result<(i64, String), StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM archive_journal_head WHERE id = 1").fetch_one(db.pool()).await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// The faults of the recorded head against the last entry: entries removed or rewritten at the end.
+pub fn head_faults(entries: &[Entry], head: &(i64, String)) -> Vec<String> {
+    let (last_seq, last_hash) = entries.last().map_or((0, GENESIS), |e| (e.seq, e.hash.as_str()));
+    if head.0 != last_seq {
+        vec![format!(
+            "journal : la tête enregistrée est l'entrée {}, le journal s'arrête à l'entrée {last_seq} : entrée(s) supprimée(s) en fin de journal",
+            head.0
+        )]
+    } else if head.1 != last_hash {
+        vec![format!("journal : l'entrée {last_seq} ne porte plus l'empreinte enregistrée en tête du journal : réécrite")]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The faults of a chain of entries, in French, naming each entry: altered (its hash), removed (a gap in
@@ -217,10 +237,23 @@ mod tests {
             tamper(&mut entries);
             let faults = chain_faults(&entries);
             if expected.is_empty() {
-                assert!(faults.is_empty(), "the last entry's removal is seen by checkpoints, not by the chain: {faults:?}");
+                assert!(faults.is_empty(), "the last entry's removal is seen by the head and checkpoints, not by the chain: {faults:?}");
             } else {
                 assert!(faults.iter().any(|f| f.contains(expected)), "{expected}: {faults:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_head_names_entries_removed_or_rewritten_at_the_end() {
+        let entries = chain(3);
+        let head = (3, entries[2].hash.clone());
+        assert!(head_faults(&entries, &head).is_empty());
+        assert!(head_faults(&entries[..2], &head)[0].contains("la tête enregistrée est l'entrée 3, le journal s'arrête à l'entrée 2"));
+        let mut rewritten = entries.clone();
+        rewritten[2].detail = "autre".into();
+        rewritten[2].hash = rewritten[2].expected_hash();
+        assert!(head_faults(&rewritten, &head)[0].contains("entrée 3 ne porte plus l'empreinte"));
+        assert!(head_faults(&[], &(0, GENESIS.to_string())).is_empty());
     }
 }

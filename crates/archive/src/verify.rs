@@ -39,6 +39,7 @@ struct ObjectRow {
 pub async fn verify(db: &Db, blobs: &BlobStore) -> Result<Report, crate::ArchiveError> {
     let entries = journal::entries(db).await?;
     let mut faults = journal::chain_faults(&entries);
+    faults.extend(journal::head_faults(&entries, &journal::head(db).await?));
     let root = acts::keys::timestamp_root(db).await.map_err(|e| crate::ArchiveError::Invalid(e.to_string()))?;
     faults.extend(crate::checkpoint::faults(&entries, blobs, root.as_deref()).await);
     let rows = sqlx::query("SELECT id, sha256, file_name FROM archive_objects ORDER BY id").fetch_all(db.pool()).await?;

@@ -153,6 +153,39 @@ async fn verify_names_a_tampered_file_row_or_journal_entry() {
     let (intact, report) = demo.verify();
     assert!(!intact && report.contains("entrée(s) 2 à 2 supprimée(s)"), "{report}");
     assert!(report.contains("absent du journal"), "the object it recorded is no longer vouched for: {report}");
+    let last = demo.value("SELECT CAST(MAX(seq) AS TEXT) FROM archive_journal").await;
+    demo.execute(&format!("DELETE FROM archive_journal WHERE seq = {last}")).await;
+    let (_, report) = demo.verify();
+    assert!(report.contains("supprimée(s) en fin de journal"), "the last entry's removal: {report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_extend_one_unbroken_chain() {
+    use archive::journal::{self, EventKind, NewEntry};
+    let database = TestDb::new().await;
+    let writers = (0..12).map(|n| {
+        let db = database.db.clone();
+        tokio::spawn(async move {
+            let reference = format!("objet:{n}");
+            let entry = NewEntry {
+                organisation_id: Some(1),
+                kind: EventKind::Access,
+                reference: &reference,
+                object_sha256: None,
+                detail: "lecture",
+            };
+            let mut tx = db.begin().await.unwrap();
+            journal::append(&mut tx, &entry, n).await.unwrap();
+            tx.commit().await.unwrap();
+        })
+    });
+    for writer in writers.collect::<Vec<_>>() {
+        writer.await.unwrap();
+    }
+    let entries = journal::entries(&database.db).await.unwrap();
+    assert_eq!(entries.len(), 12);
+    assert!(journal::chain_faults(&entries).is_empty());
+    assert!(journal::head_faults(&entries, &journal::head(&database.db).await.unwrap()).is_empty());
 }
 
 #[tokio::test]

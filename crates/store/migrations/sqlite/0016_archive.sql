@@ -45,6 +45,15 @@ CREATE TABLE archive_journal (
     hash TEXT NOT NULL
 );
 
+-- The head of the journal: the last entry's number and hash. Appending updates this one row first, which
+-- serialises concurrent writers on every engine and lets the check see entries removed at the end.
+CREATE TABLE archive_journal_head (
+    id BIGINT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO archive_journal_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
 -- Legal holds (gels) that block the elimination and the destruction of a transfer while they last.
 CREATE TABLE archive_holds (
     id INTEGER PRIMARY KEY,
