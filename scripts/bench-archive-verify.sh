@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 FILES="${1:-8}"
 SIZE_MB="${2:-256}"
 cargo build --release --locked -q
-BIN="$PWD/${CARGO_TARGET_DIR:-target}/release/communs"
+BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/communs"
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT
 export COMMUNS_LOG=warn
@@ -42,10 +42,15 @@ bytes=$(du -cb $blobs | tail -n 1 | cut -f1)
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 # Each measured twice, the cache warm for the second; the second is reported.
 seconds sha256sum $blobs >/dev/null; base=$(seconds sha256sum $blobs)
+seconds openssl dgst -sha256 $blobs >/dev/null; openssl=$(seconds openssl dgst -sha256 $blobs)
 seconds communs archive verify >/dev/null; ours=$(seconds communs archive verify)
+summary=$(communs archive verify | head -n 1)
 mb=$(echo "$bytes / 1048576" | bc -l)
 printf '| command | data | seconds | MB/s |\n|---|---|---|---|\n'
 printf '| `sha256sum` (GNU coreutils %s), one file after the other | %.0f MB in %d files | %.2f | %.0f |\n' \
     "$(sha256sum --version | head -n1 | awk '{print $NF}')" "$mb" "$(echo "$blobs" | wc -l)" "$base" "$(echo "$mb / $base" | bc -l)"
+printf '| `openssl dgst -sha256` (%s), one file after the other | same files | %.2f | %.0f |\n' \
+    "$(openssl version | awk '{print $1, $2}')" "$openssl" "$(echo "$mb / $openssl" | bc -l)"
 printf '| `communs archive verify` (objects, journal, checkpoints) | same files | %.2f | %.0f |\n' "$ours" "$(echo "$mb / $ours" | bc -l)"
+printf '\ncommuns archive verify said: %s\n' "$summary"
 printf '\nratio (communs / sha256sum throughput): %.2f\n' "$(echo "$base / $ours" | bc -l)"
