@@ -180,13 +180,41 @@ pub async fn read_object(
     Ok((object, bytes))
 }
 
-/// The proof of an object: its digest and the journal entry of its deposit, with the hash that chains it.
-pub async fn proof(db: &Db, scope: OrgScope, id: i64) -> Result<serde_json::Value, ArchiveError> {
+/// The proof of an object: its digest, the journal entry of its deposit, and — once a checkpoint sealed
+/// it — the chain from that entry to the sealed head (each link as its content digest and hash) with the
+/// checkpoint's RFC 3161 token and the certificates that check it.
+pub async fn proof(db: &Db, blobs: &BlobStore, scope: OrgScope, id: i64) -> Result<serde_json::Value, ArchiveError> {
+    use base64::Engine;
     let object = object(db, scope, id).await?;
     let reference = format!("objet:{id}");
-    let deposit: Option<Entry> =
-        journal::entries(db).await?.into_iter().find(|e| e.kind == EventKind::Deposit.code() && e.reference == reference);
+    let entries = journal::entries(db).await?;
+    let deposit = entries.iter().find(|e| e.kind == EventKind::Deposit.code() && e.reference == reference);
     let deposit = deposit.ok_or_else(|| ArchiveError::Invalid(format!("objet {id} : versement absent du journal")))?;
+    let sealing = entries.iter().filter(|e| e.kind == EventKind::Checkpoint.code()).find_map(|checkpoint| {
+        let anchored: i64 = checkpoint.reference.strip_prefix("ancre:")?.parse().ok()?;
+        (anchored >= deposit.seq).then_some((checkpoint, anchored))
+    });
+    let seal = match sealing {
+        Some((checkpoint, anchored)) => {
+            let token = blobs.get(checkpoint.object_sha256.as_deref().unwrap_or_default()).await?;
+            let chain: Vec<serde_json::Value> = entries
+                .iter()
+                .filter(|e| e.seq > deposit.seq && e.seq <= anchored)
+                .map(|e| serde_json::json!({ "seq": e.seq, "content_sha256": e.content_digest(), "previous_hash": e.previous_hash, "hash": e.hash }))
+                .collect();
+            let certificates = acts::keys::chain_pem(db, scope).await.map_err(|e| ArchiveError::Invalid(e.to_string()))?;
+            serde_json::json!({
+                "checkpoint_seq": checkpoint.seq,
+                "sealed_seq": anchored,
+                "sealed_hash": entries.iter().find(|e| e.seq == anchored).map(|e| e.hash.clone()),
+                "chain_from_deposit": chain,
+                "timestamp_token_base64": base64::engine::general_purpose::STANDARD.encode(token),
+                "timestamp_imprint": "SHA-256 of sealed_hash (its hexadecimal text)",
+                "certificates_pem": certificates,
+            })
+        }
+        None => serde_json::Value::Null,
+    };
     Ok(serde_json::json!({
         "object": object,
         "digest_algorithm": "SHA-256",
@@ -197,9 +225,12 @@ pub async fn proof(db: &Db, scope: OrgScope, id: i64) -> Result<serde_json::Valu
             "reference": deposit.reference,
             "object_sha256": deposit.object_sha256,
             "detail": deposit.detail,
+            "content_sha256": deposit.content_digest(),
             "previous_hash": deposit.previous_hash,
             "hash": deposit.hash,
         },
+        "seal": seal,
+        "seal_pending": seal.is_null().then_some("le prochain scellement du journal (toutes les dix minutes) couvrira ce dépôt"),
         "verification": crate::journal::VERIFICATION,
     }))
 }

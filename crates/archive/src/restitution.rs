@@ -245,6 +245,16 @@ pub async fn destroy(
     }
     let disposal_name = format!("restitution:{id}");
     disposal::remove(&mut tx, scope, &transfer_ids, &objects, EventKind::Restitution, &disposal_name, at).await?;
+    // Proposals still awaiting an archivist have nothing left to decide on.
+    scoped(
+        scope,
+        "UPDATE archive_eliminations SET state = 'refused', decided_by = $2, decided_at = $3, \
+         decision_note = 'sans objet : copies détruites après restitution' WHERE organisation_id = $1 AND state = 'proposed'",
+    )
+    .bind(by.to_string())
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
     let detail = format!("Certificat de destruction des copies après restitution : {instruction}");
     let entry = NewEntry {
         organisation_id: Some(scope.organisation_id()),

@@ -124,7 +124,7 @@ async fn proof(
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, HtmlError> {
     access.require_agent()?;
-    let proof = access::proof(&state.db, access.scope, id).await.map_err(html_error)?;
+    let proof = access::proof(&state.db, &state.blobs, access.scope, id).await.map_err(html_error)?;
     Ok(axum::Json(proof).into_response())
 }
 

@@ -249,6 +249,7 @@ async fn agents_find_an_archive_download_it_with_its_proof_and_the_reading_is_jo
     assert_eq!(proof["object"]["sha256"], hex::encode(Sha256::digest(&file.bytes)));
     assert_eq!(proof["journal_entry"]["kind"], "deposit");
     assert_eq!(proof["journal_entry"]["object_sha256"], proof["object"]["sha256"]);
+    assert_proof_is_sealed(&proof);
     // Elected members do not open the archive.
     let mut elected = app.signed_in(JUVIGNAC_ELECTED).await;
     assert_eq!(elected.get("/juvignac/archives").await.status, StatusCode::FORBIDDEN);
@@ -290,4 +291,39 @@ async fn an_organisation_gets_its_archives_back_then_the_copies_are_destroyed_fr
     assert!(intact && report.contains("0 objet(s)"), "{report}");
     let again = demo.communs(&["archive", "export", "--org", METROPOLE, "--out", demo.out.join("apres").to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 versement(s)"), "{again:?}");
+}
+
+/// The proof's chain leads from the deposit entry to the sealed head, and its token, checked by openssl,
+/// timestamps that head.
+fn assert_proof_is_sealed(proof: &serde_json::Value) {
+    use base64::Engine;
+    let seal = &proof["seal"];
+    assert!(seal.is_object(), "the demo's checkpoint seals its deposits: {proof}");
+    let mut previous = proof["journal_entry"]["hash"].as_str().unwrap().to_string();
+    for link in seal["chain_from_deposit"].as_array().unwrap() {
+        assert_eq!(link["previous_hash"].as_str().unwrap(), previous);
+        previous = hex::encode(Sha256::digest(format!("{}\n{previous}", link["content_sha256"].as_str().unwrap()).as_bytes()));
+        assert_eq!(link["hash"].as_str().unwrap(), previous);
+    }
+    assert_eq!(seal["sealed_hash"].as_str().unwrap(), previous);
+    let dir = tempfile::tempdir().unwrap();
+    let token = base64::engine::general_purpose::STANDARD.decode(seal["timestamp_token_base64"].as_str().unwrap()).unwrap();
+    std::fs::write(dir.path().join("token.tsr"), token).unwrap();
+    std::fs::write(dir.path().join("sealed.txt"), previous).unwrap();
+    std::fs::write(dir.path().join("ca.pem"), seal["certificates_pem"].as_str().unwrap()).unwrap();
+    let verified = Command::new("openssl")
+        .args(["ts", "-verify", "-token_in", "-in"])
+        .arg(dir.path().join("token.tsr"))
+        .arg("-data")
+        .arg(dir.path().join("sealed.txt"))
+        .arg("-CAfile")
+        .arg(dir.path().join("ca.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "openssl ts: {}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
 }

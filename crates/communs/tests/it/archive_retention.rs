@@ -213,6 +213,7 @@ async fn restitution(app: &TestApp, disputed: i64, disputed_sha: &str) {
     assert!(after.contains("arrivé après la restitution"), "{after}");
     assert_eq!(objects_of(app, disputed).await, 1, "nothing destroyed");
 
+    let pending = archive::elimination::propose(&app.db, scope, "Karim Benali", store::clock::today_paris()).await.unwrap();
     let second = archive::restitution::export(&app.db, &app.blobs, scope, out.path(), "DSI", OffsetDateTime::now_utc()).await.unwrap();
     assert_eq!(second.transfers, 2);
     let pdf = archive::restitution::destroy(
@@ -232,6 +233,9 @@ async fn restitution(app: &TestApp, disputed: i64, disputed_sha: &str) {
         "{text}"
     );
     assert_eq!(objects_of(app, disputed).await + objects_of(app, late).await, 0);
+    let (pending, _) = archive::elimination::proposal(&app.db, scope, pending).await.unwrap();
+    assert_eq!(pending.state, archive::elimination::State::Refused, "nothing is left for the archivist to decide");
+    assert!(archive::elimination::awaiting(&app.db).await.unwrap().is_empty());
     assert!(!app.blobs.exists(disputed_sha).await.unwrap());
     assert_intact(app).await;
     let twice = archive::restitution::destroy(&app.db, &app.blobs, scope, second.id, "encore", "DSI", OffsetDateTime::now_utc()).await;
