@@ -2,7 +2,7 @@
 //! objects, and the reading of an object — checked against its digest and recorded in the journal
 //! (*consultation*) — with the proof of its deposit.
 
-use crate::journal::{self, Entry, EventKind, NewEntry};
+use crate::journal::{self, EventKind, NewEntry};
 use crate::{ArchiveError, Category};
 use sqlx::Row;
 use store::blobs::BlobStore;
