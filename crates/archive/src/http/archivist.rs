@@ -164,20 +164,43 @@ async fn decided(
     }
 }
 
+/// What the archivist decides.
+#[derive(Clone, Copy)]
+enum Decision {
+    Approve,
+    Refuse,
+}
+
+async fn decide(
+    state: &AppState,
+    signed_in: &SignedIn,
+    slug: &str,
+    id: i64,
+    note: &str,
+    decision: Decision,
+) -> Result<Response, HtmlError> {
+    archivist(state, signed_in).await?;
+    let scope = OrgScope::granted(organisation(state, slug).await?.id);
+    let archivist = signed_in.principal.user.display_name.clone();
+    let number = format!("ELIM-{}-{id}", scope.organisation_id());
+    let result = match decision {
+        Decision::Approve => elimination::approve(&state.db, &state.blobs, scope, id, &archivist, note, time::OffsetDateTime::now_utc())
+            .await
+            .map(|()| format!("Élimination {number} approuvée : les archives sont détruites et le certificat établi.")),
+        Decision::Refuse => elimination::refuse(&state.db, scope, id, &archivist, note)
+            .await
+            .map(|()| format!("Proposition {number} refusée : les archives restent conservées.")),
+    };
+    decided(state, signed_in, slug, id, result).await
+}
+
 async fn approve(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, HtmlError> {
-    archivist(&state, &signed_in).await?;
-    let scope = OrgScope::granted(organisation(&state, &slug).await?.id);
-    let archivist = signed_in.principal.user.display_name.clone();
-    let result =
-        elimination::approve(&state.db, &state.blobs, scope, id, &archivist, &form.note, time::OffsetDateTime::now_utc()).await.map(|()| {
-            format!("Élimination ELIM-{}-{id} approuvée : les archives sont détruites et le certificat établi.", scope.organisation_id())
-        });
-    decided(&state, &signed_in, &slug, id, result).await
+    decide(&state, &signed_in, &slug, id, &form.note, Decision::Approve).await
 }
 
 async fn refuse(
@@ -186,11 +209,5 @@ async fn refuse(
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, HtmlError> {
-    archivist(&state, &signed_in).await?;
-    let scope = OrgScope::granted(organisation(&state, &slug).await?.id);
-    let archivist = signed_in.principal.user.display_name.clone();
-    let result = elimination::refuse(&state.db, scope, id, &archivist, &form.note)
-        .await
-        .map(|()| format!("Proposition ELIM-{}-{id} refusée : les archives restent conservées.", scope.organisation_id()));
-    decided(&state, &signed_in, &slug, id, result).await
+    decide(&state, &signed_in, &slug, id, &form.note, Decision::Refuse).await
 }

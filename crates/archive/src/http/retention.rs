@@ -26,8 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{slug}/archives/versements/{id}/gel", post(place_hold))
         .route("/{slug}/archives/gels/{id}/levee", post(lift_hold))
         .route("/{slug}/archives/eliminations", post(propose))
-        .route("/{slug}/archives/eliminations/{id}/certificat.pdf", get(elimination_certificate))
-        .route("/{slug}/archives/eliminations/{id}/notification.xml", get(elimination_notification))
+        .route("/{slug}/archives/eliminations/{id}/{document}", get(elimination_document))
         .route("/{slug}/archives/restitutions/{id}/certificat.pdf", get(restitution_certificate))
 }
 
@@ -169,24 +168,45 @@ async fn propose(State(state): State<AppState>, OrgMember(access): OrgMember) ->
     outcome(&state, &access, result).await
 }
 
-async fn elimination_certificate(
-    State(state): State<AppState>,
-    OrgMember(access): OrgMember,
-    Path((_, id)): Path<(String, i64)>,
-) -> Result<Response, HtmlError> {
-    access.require_agent()?;
-    let pdf = elimination::document(&state.db, &state.blobs, access.scope, id, true).await.map_err(html_error)?;
-    Ok(attachment("application/pdf", &format!("certificat-elimination-{id}.pdf"), pdf))
+/// A document kept when archives leave the platform.
+#[derive(Clone, Copy)]
+enum Kept {
+    EliminationCertificate,
+    EliminationNotification,
+    RestitutionCertificate,
 }
 
-async fn elimination_notification(
+async fn kept(state: &AppState, access: &OrgAccess, id: i64, document: Kept) -> Result<Response, HtmlError> {
+    access.require_agent()?;
+    let (db, blobs, scope) = (&state.db, &state.blobs, access.scope);
+    let (bytes, media_type, name) = match document {
+        Kept::EliminationCertificate => {
+            (elimination::document(db, blobs, scope, id, true).await, "application/pdf", format!("certificat-elimination-{id}.pdf"))
+        }
+        Kept::EliminationNotification => {
+            (elimination::document(db, blobs, scope, id, false).await, "application/xml", format!("notification-elimination-{id}.xml"))
+        }
+        Kept::RestitutionCertificate => (
+            restitution::certificate(db, blobs, scope, id).await,
+            "application/pdf",
+            format!("certificat-destruction-restitution-{id}.pdf"),
+        ),
+    };
+    Ok(attachment(media_type, &name, bytes.map_err(html_error)?))
+}
+
+/// `certificat.pdf` or `notification.xml` of an elimination.
+async fn elimination_document(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,
-    Path((_, id)): Path<(String, i64)>,
+    Path((_, id, document)): Path<(String, i64, String)>,
 ) -> Result<Response, HtmlError> {
-    access.require_agent()?;
-    let xml = elimination::document(&state.db, &state.blobs, access.scope, id, false).await.map_err(html_error)?;
-    Ok(attachment("application/xml", &format!("notification-elimination-{id}.xml"), xml))
+    let document = match document.as_str() {
+        "certificat.pdf" => Kept::EliminationCertificate,
+        "notification.xml" => Kept::EliminationNotification,
+        _ => return Err(HtmlError::not_found()),
+    };
+    kept(&state, &access, id, document).await
 }
 
 async fn restitution_certificate(
@@ -194,7 +214,5 @@ async fn restitution_certificate(
     OrgMember(access): OrgMember,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, HtmlError> {
-    access.require_agent()?;
-    let pdf = restitution::certificate(&state.db, &state.blobs, access.scope, id).await.map_err(html_error)?;
-    Ok(attachment("application/pdf", &format!("certificat-destruction-restitution-{id}.pdf"), pdf))
+    kept(&state, &access, id, Kept::RestitutionCertificate).await
 }

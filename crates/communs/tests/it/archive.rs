@@ -57,7 +57,7 @@ async fn demo() -> Demo {
     demo
 }
 
-fn assert_seda_valid(document: &Path) {
+pub(crate) fn assert_seda_valid(document: &Path) {
     let output = Command::new("xmllint")
         .env("XML_CATALOG_FILES", SEDA_CATALOG)
         .args(["--noout", "--nonet", "--schema", SEDA_SCHEMA])
@@ -311,13 +311,18 @@ fn assert_proof_is_sealed(proof: &serde_json::Value) {
     std::fs::write(dir.path().join("token.tsr"), token).unwrap();
     std::fs::write(dir.path().join("sealed.txt"), previous).unwrap();
     std::fs::write(dir.path().join("ca.pem"), seal["certificates_pem"].as_str().unwrap()).unwrap();
+    assert_token_covers(&dir.path().join("token.tsr"), &dir.path().join("sealed.txt"), &dir.path().join("ca.pem"));
+}
+
+/// `openssl ts -verify` accepts the RFC 3161 token as a timestamp of the file `data`, under `ca`.
+pub(crate) fn assert_token_covers(token: &Path, data: &Path, ca: &Path) {
     let verified = Command::new("openssl")
         .args(["ts", "-verify", "-token_in", "-in"])
-        .arg(dir.path().join("token.tsr"))
+        .arg(token)
         .arg("-data")
-        .arg(dir.path().join("sealed.txt"))
+        .arg(data)
         .arg("-CAfile")
-        .arg(dir.path().join("ca.pem"))
+        .arg(ca)
         .output()
         .unwrap();
     assert!(

@@ -3,6 +3,7 @@
 //! its certificate and SEDA notification, and restitution with the journal extract that proves the
 //! archives' integrity, then the destruction of the platform's copies with its certificate.
 
+use crate::archive::{assert_seda_valid, assert_token_covers};
 use crate::support::*;
 use archive::Category;
 use archive::seda::{self, Agency, ArchiveUnit, BinaryObject, Level, Management, Transfer};
@@ -15,18 +16,6 @@ use time::OffsetDateTime;
 use time::macros::date;
 
 const ARCHIVIST: &str = "archives@montpellier3m.demo.communs.fr";
-const SEDA_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/seda-2.2/seda-2.2-main.xsd");
-const SEDA_CATALOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/seda-2.2/catalog.xml");
-
-fn xmllint_seda(path: &Path) {
-    let output = Command::new("xmllint")
-        .env("XML_CATALOG_FILES", SEDA_CATALOG)
-        .args(["--noout", "--nonet", "--schema", SEDA_SCHEMA])
-        .arg(path)
-        .output()
-        .expect("xmllint (Debian libxml2-utils)");
-    assert!(output.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&output.stderr));
-}
 
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -174,7 +163,7 @@ async fn final_disposition(app: TestApp) {
     let notification = agent.get(&format!("/juvignac/archives/eliminations/{proposal}/notification.xml")).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notification.xml"), &notification.bytes).unwrap();
-    xmllint_seda(&dir.path().join("notification.xml"));
+    assert_seda_valid(&dir.path().join("notification.xml"));
     assert!(notification.body.contains("<ArchiveDestructionNotification") && notification.body.contains("<UnitIdentifier>VERS-"));
     assert!(agent.get("/juvignac/archives/sort-final").await.body.contains("approuvée : archives éliminées"));
 
@@ -197,7 +186,7 @@ async fn restitution(app: &TestApp, disputed: i64, disputed_sha: &str) {
     assert_eq!((done.transfers, done.objects), (1, 1), "the eliminated file is not handed back");
     for entry in std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()) {
         if entry.extension().is_some_and(|e| e == "xml") {
-            xmllint_seda(&entry);
+            assert_seda_valid(&entry);
         }
     }
     assert_extract_proves_the_chain(out.path(), scope.organisation_id());
@@ -298,21 +287,7 @@ fn assert_extract_proves_the_chain(out: &Path, organisation_id: i64) {
         let hash =
             extract["entries"].as_array().unwrap().iter().find(|e| e["seq"] == sealed).unwrap()["hash"].as_str().unwrap().to_string();
         std::fs::write(out.join("sealed.txt"), hash).unwrap();
-        let verified = Command::new("openssl")
-            .args(["ts", "-verify", "-token_in", "-in"])
-            .arg(out.join(format!("horodatages/{}.tsr", checkpoint["seq"])))
-            .arg("-data")
-            .arg(out.join("sealed.txt"))
-            .arg("-CAfile")
-            .arg(out.join("ca.pem"))
-            .output()
-            .unwrap();
-        assert!(
-            verified.status.success(),
-            "openssl ts: {}{}",
-            String::from_utf8_lossy(&verified.stdout),
-            String::from_utf8_lossy(&verified.stderr)
-        );
+        assert_token_covers(&out.join(format!("horodatages/{}.tsr", checkpoint["seq"])), &out.join("sealed.txt"), &out.join("ca.pem"));
     }
 }
 
